@@ -1,0 +1,1 @@
+"""The core: partnership directory, accounts, permissions, i18n and shared helpers."""

@@ -1,0 +1,6 @@
+import click
+
+
+@click.command("create-user")
+def create_user_command():
+    raise click.ClickException("not yet")

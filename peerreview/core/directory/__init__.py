@@ -1,0 +1,1 @@
+"""The partnership directory: partnerships, schools and clusters."""

@@ -1,0 +1,20 @@
+"""Language choice and Babel-formatted dates and numbers."""
+from __future__ import annotations
+
+from flask import current_app, request
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The language asked for by the switch (cookie), else the browser's, else British English."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(list(languages), default=current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def html_lang(locale: str) -> str:
+    """The value for <html lang>, e.g. en-GB or cy."""
+    return locale.replace("_", "-")

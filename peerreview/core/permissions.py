@@ -1,0 +1,96 @@
+"""One place that answers "may this person do this to that?".
+
+Views ask here and nowhere else. Lookups by id go through the ``*_or_404`` helpers:
+something outside every partnership the person belongs to is reported as not found
+(its existence is not given away); something inside it that they may not touch is 403.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask import abort
+
+from peerreview.core.accounts.models import Person
+from peerreview.core.directory.models import Cluster, Partnership, School
+from peerreview.extensions import db
+
+
+class Action(StrEnum):
+    VIEW_DIRECTORY = "view_directory"  # the partnership's schools and clusters (public GIAS facts)
+    VIEW_SCHOOL = "view_school"  # a school's own page, its people, later its reviews and surveys
+    MANAGE_PARTNERSHIP = "manage_partnership"  # import schools, clusters, people and roles, audit log
+
+
+def _roles(person: Person | None):
+    if person is None or not getattr(person, "is_authenticated", False) or not person.active:
+        return []
+    return person.roles
+
+
+def partnership_ids(person: Person | None) -> set[int]:
+    """Every partnership the person holds any role in."""
+    return {r.partnership_id for r in _roles(person)}
+
+
+def admin_partnership_ids(person: Person | None) -> set[int]:
+    return {r.partnership_id for r in _roles(person) if r.role == "admin"}
+
+
+def school_ids(person: Person | None) -> set[int]:
+    """Schools where the person holds a school role (head, reviewer, coordinator)."""
+    return {r.school_id for r in _roles(person) if r.school_id is not None}
+
+
+def has_role(person: Person | None, role: str) -> bool:
+    return any(r.role == role for r in _roles(person))
+
+
+def can(person: Person | None, action: Action, target) -> bool:
+    if isinstance(target, Partnership):
+        if action is Action.VIEW_DIRECTORY:
+            return target.id in partnership_ids(person)
+        if action is Action.MANAGE_PARTNERSHIP:
+            return target.id in admin_partnership_ids(person)
+    if isinstance(target, School):
+        if action is Action.VIEW_DIRECTORY:
+            return target.partnership_id in partnership_ids(person)
+        if action is Action.VIEW_SCHOOL:
+            return target.partnership_id in admin_partnership_ids(person) or target.id in school_ids(person)
+        if action is Action.MANAGE_PARTNERSHIP:
+            return target.partnership_id in admin_partnership_ids(person)
+    if isinstance(target, Cluster):
+        if action is Action.VIEW_DIRECTORY:
+            return target.partnership_id in partnership_ids(person)
+        if action is Action.MANAGE_PARTNERSHIP:
+            return target.partnership_id in admin_partnership_ids(person)
+    if isinstance(target, Person):
+        if action is Action.MANAGE_PARTNERSHIP:
+            theirs = {r.partnership_id for r in target.roles}
+            return bool(theirs & admin_partnership_ids(person))
+    return False
+
+
+def require(person: Person | None, action: Action, target) -> None:
+    if not can(person, action, target):
+        abort(403)
+
+
+def _in_reach_or_404(person: Person | None, obj, partnership_of) -> object:
+    if obj is None or partnership_of(obj) not in partnership_ids(person):
+        abort(404)
+    return obj
+
+
+def school_or_404(person: Person | None, school_id: int) -> School:
+    return _in_reach_or_404(person, db.session.get(School, school_id), lambda s: s.partnership_id)
+
+
+def cluster_or_404(person: Person | None, cluster_id: int) -> Cluster:
+    return _in_reach_or_404(person, db.session.get(Cluster, cluster_id), lambda c: c.partnership_id)
+
+
+def person_or_404(viewer: Person | None, person_id: int) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or not ({r.partnership_id for r in person.roles} & partnership_ids(viewer)):
+        abort(404)
+    return person

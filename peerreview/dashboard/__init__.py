@@ -1,0 +1,1 @@
+"""The landing pages and, later, the partnership dashboard."""

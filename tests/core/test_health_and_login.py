@@ -1,0 +1,26 @@
+from tests.conftest import PASSWORD, get_token, sign_in
+
+
+def test_health_reports_database_ok(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_sign_in_and_out(client, world):
+    p = world.partnership()
+    world.person("admin@trust.org.uk", ("admin", p), name="Ada Admin")
+    response = sign_in(client, "Admin@Trust.org.uk")
+    assert response.status_code == 302
+    home = client.get("/")
+    assert "Welcome, Ada Admin" in home.get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": get_token(client, "/")})
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_clear_message(client, world):
+    world.person("head@school.org.uk")
+    response = sign_in(client, "head@school.org.uk", "wrong password")
+    assert response.status_code == 401
+    assert "The email address or password is not right" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
