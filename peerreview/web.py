@@ -51,12 +51,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from peerreview.core.accounts.views import bp as accounts_bp
+    from peerreview.core.directory.import_views import bp as schools_import_bp
     from peerreview.core.directory.views import bp as directory_bp
     from peerreview.core.health import bp as health_bp
     from peerreview.core.language import bp as language_bp
     from peerreview.dashboard.views import bp as dashboard_bp
 
-    for bp in (health_bp, language_bp, accounts_bp, directory_bp, dashboard_bp):
+    for bp in (health_bp, language_bp, accounts_bp, directory_bp, schools_import_bp, dashboard_bp):
         app.register_blueprint(bp)
 
 

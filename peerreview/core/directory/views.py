@@ -18,12 +18,6 @@ def clusters():
     return "TODO", 501
 
 
-@bp.get("/schools/import")
-@login_required
-def import_schools():
-    return "TODO", 501
-
-
 @bp.get("/schools/<int:school_id>")
 @login_required
 def school(school_id):
