@@ -1,0 +1,1 @@
+"""The questionnaire engine, anonymous surveys and insights (built in later issues)."""
