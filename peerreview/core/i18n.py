@@ -1,7 +1,7 @@
 """Language choice and Babel-formatted dates and numbers."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 
 LANGUAGE_COOKIE = "lang"
 
@@ -9,6 +9,8 @@ LANGUAGE_COOKIE = "lang"
 def select_locale() -> str:
     """The language asked for by the switch (cookie), else the browser's, else British English."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands: messages in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
