@@ -71,9 +71,10 @@ def test_a_head_signs_in_on_a_tablet_finds_their_school_reads_it_in_welsh_and_si
     check()
 
     # Search by part of a name: the one school that matches, none of the others.
-    search = page.get_by_label(re.compile("search", re.I)).first
+    search_label = re.compile(r"^search", re.I)
+    search = page.get_by_role("searchbox", name=search_label).or_(page.get_by_role("textbox", name=search_label)).first
     search.fill(SEARCH_TERM)
-    search.locator("xpath=ancestor::form[1]").get_by_role("button").first.tap()
+    search.locator("xpath=ancestor::form[1]").get_by_role("button", name=search_label).first.tap()
     expect(page).to_have_url(re.compile(r"/manage/schools\?.*" + SEARCH_TERM))
     main = page.get_by_role("main")
     expect(main.get_by_role("link", name=HEADS_SCHOOL)).to_be_visible()
