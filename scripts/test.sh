@@ -74,6 +74,7 @@ stop_postgres() {
   fi
 }
 trap stop_postgres EXIT
+trap 'exit 130' INT TERM  # so an interrupted run still stops and removes its cluster
 
 as_postgres() {  # initdb refuses root: as root, run PostgreSQL as the postgres user
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
