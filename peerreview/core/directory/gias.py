@@ -168,7 +168,7 @@ def detect_encoding(stream: BinaryIO) -> str:
     """Decide how to decode the file, reading it once; leaves the stream at its start."""
     start = stream.tell()
     head = stream.read(SNIFF_BYTES)
-    if not head.strip(b" \t\r\n"):
+    if not head.removeprefix(codecs.BOM_UTF8).strip(b" \t\r\n"):
         raise GiasFileError(_l("The file is empty. Download the establishment extract from GIAS and upload it again."))
     if head.startswith(b"PK\x03\x04"):
         raise GiasFileError(_l("The file is an Excel workbook, not a CSV file. %(fix)s", fix=SAVE_AS_CSV))

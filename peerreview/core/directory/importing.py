@@ -52,6 +52,7 @@ __all__ = [
 
 DEFAULT_PARTNERSHIP_NAME = "My partnership"
 LOOKUP_CHUNK = 900  # below SQLite's oldest limit on bound parameters
+WRITE_BATCH = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,13 +204,17 @@ def apply_plan(report: ImportReport, *, actor=None, audit_detail: str = "") -> I
     """
     partnership = report.partnership
     try:
-        if report.added:
+        # In batches, so a whole-country extract does not build every statement parameter at once.
+        for start in range(0, len(report.added), WRITE_BATCH):
             db.session.execute(insert(School), [
-                {"partnership_id": partnership.id, "urn": r.urn, **r.values()} for r in report.added
+                {"partnership_id": partnership.id, "urn": r.urn, **r.values()}
+                for r in report.added[start:start + WRITE_BATCH]
             ])
-        if report.updated:
-            # By primary key, in batches; the column's onupdate stamps updated_at.
-            db.session.execute(update(School), [{"id": u.school_id, **u.row.values()} for u in report.updated])
+        for start in range(0, len(report.updated), WRITE_BATCH):
+            # By primary key; the column's onupdate stamps updated_at.
+            db.session.execute(update(School), [
+                {"id": u.school_id, **u.row.values()} for u in report.updated[start:start + WRITE_BATCH]
+            ])
         detail = report.summary() + (f" from {audit_detail}" if audit_detail else "")
         record("schools.import", detail, actor=actor, partnership_id=partnership.id)
         db.session.commit()
