@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from peerreview.core.directory import queries
 from peerreview.core.directory.queries import FilterOptions, SchoolFilters
@@ -95,7 +95,7 @@ class ClusterForm(FlaskForm):
     name = StrippedStringField(
         _l("Name"),
         widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter a name for the cluster")),
+        validators=[DataRequired(_l("Enter a name for the cluster")),
                     Length(max=120, message=_l("Name must be 120 characters or fewer"))],
     )
     description = OptionalTextAreaField(

@@ -36,9 +36,10 @@ def _schools_of(partnership_id: int, school_ids: Iterable[int]) -> list[School]:
     return schools
 
 
-def _commit_or_name_taken() -> None:
+def _flush_or_name_taken() -> None:
+    """Send the changes now, so a name taken by someone else a moment ago is caught here."""
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as exc:
         db.session.rollback()
         raise ClusterNameTaken() from exc
@@ -47,14 +48,18 @@ def _commit_or_name_taken() -> None:
 def create_cluster(partnership: Partnership, name: str, description: str | None, *, actor) -> Cluster:
     cluster = Cluster(partnership_id=partnership.id, name=name.strip(), description=_clean(description))
     db.session.add(cluster)
+    _flush_or_name_taken()
     audit.record("cluster.created", f"Cluster '{cluster.name}' created", actor=actor, partnership_id=partnership.id)
-    _commit_or_name_taken()
+    db.session.commit()
     return cluster
 
 
 def update_cluster(cluster: Cluster, name: str, description: str | None, school_ids: Iterable[int] | None,
                    *, actor) -> Cluster:
     """Rename, describe and (when school_ids is given) set the member schools, all or nothing."""
+    # Everything is read before anything on the cluster changes, so no read flushes half a change.
+    schools = _schools_of(cluster.partnership_id, school_ids) if school_ids is not None else None
+    before = {s.id: s for s in cluster.schools}
     changes = []
     new_name = name.strip()
     if new_name != cluster.name:
@@ -64,13 +69,7 @@ def update_cluster(cluster: Cluster, name: str, description: str | None, school_
     if new_description != cluster.description:
         changes.append("description changed")
         cluster.description = new_description
-    if school_ids is not None:
-        try:
-            schools = _schools_of(cluster.partnership_id, school_ids)
-        except ForeignSchool:
-            db.session.rollback()
-            raise
-        before = {s.id: s for s in cluster.schools}
+    if schools is not None:
         after = {s.id: s for s in schools}
         added = sorted((after[i] for i in after.keys() - before.keys()), key=lambda s: s.name)
         removed = sorted((before[i] for i in before.keys() - after.keys()), key=lambda s: s.name)
@@ -80,10 +79,11 @@ def update_cluster(cluster: Cluster, name: str, description: str | None, school_
             changes.append("removed " + ", ".join(f"{s.name} ({s.urn})" for s in removed))
         if added or removed:
             cluster.schools = schools
+    _flush_or_name_taken()
     if changes:
         audit.record("cluster.updated", f"Cluster '{cluster.name}': " + "; ".join(changes),
                      actor=actor, partnership_id=cluster.partnership_id)
-    _commit_or_name_taken()
+    db.session.commit()
     return cluster
 
 
