@@ -99,7 +99,7 @@ if [ "$sqlite_only" = false ]; then
   echo
   echo "== tests on PostgreSQL =="
   pg_dir=$(mktemp -d /tmp/peerreview-pg.XXXXXX)
-  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pg_dir"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$pg_dir"; fi
   port=$(free_port "${PG_PORT:-54329}")
   if ! as_postgres "$PG_BIN/initdb" -D "$pg_dir/data" -U app --auth=trust -E UTF8 --locale=C.UTF-8 >"$pg_dir/initdb.log" 2>&1; then
     cat "$pg_dir/initdb.log" >&2
