@@ -113,7 +113,12 @@ class Problem:
 
     row: int
     field: str
-    reason: str  # a lazy string: translated when shown
+    reason: str  # a lazy string: translated when shown. It quotes the cell, so show it as text:
+
+    @property
+    def text(self) -> str:
+        """The reason as a plain string (a lazy string counts as safe HTML in Jinja; this is escaped)."""
+        return str(self.reason)
 
     def __str__(self) -> str:
         return f"row {self.row}: {self.field}: {self.reason}"
