@@ -297,6 +297,18 @@ def test_a_wrong_current_password_is_a_field_error(client, world):
     assert verify_password(db.session.scalar(select(Person)).password_hash, PASSWORD)
 
 
+def test_a_wrong_current_password_is_reported_with_the_other_problems(client, world):
+    world.person("head@school.org.uk")
+    sign_in(client, "head@school.org.uk")
+    response = _change(client, "not my password", "short")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "Your current password is not right" in body
+    assert "at least 10 characters" in body
+    summary = body[body.index("govuk-error-summary"):]
+    assert summary.index("#current_password") < summary.index("#password")
+
+
 @pytest.mark.parametrize(("new", "confirm", "message"), [
     ("short", None, "at least 10 characters"),
     (NEW_PASSWORD, "different words here", "The passwords do not match"),

@@ -243,6 +243,18 @@ def test_a_duplicate_email_is_a_field_error_with_a_link(client, trust):
     assert len(db.session.scalars(select(Person).where(Person.email == "head@north.org.uk")).all()) == 1
 
 
+def test_a_duplicate_email_is_reported_with_the_other_problems(client, trust):
+    sign_in(client, trust["admin"].email)
+    response = _new_person(client, email="head@north.org.uk", role="reviewer", school="", name="")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    for message in ("A person with this email address already exists", "Choose the school this person works at",
+                    "Enter the person's name"):
+        assert message in body
+    summary = body[body.index("govuk-error-summary"):]
+    assert summary.index('href="#name"') < summary.index('href="#email"') < summary.index('href="#school"')
+
+
 def test_a_duplicate_email_from_another_partnership_gives_no_link(client, trust):
     sign_in(client, trust["admin"].email)
     response = _new_person(client, email="head@south.org.uk", role="coordinator", school=str(trust["n2"].id))
@@ -334,7 +346,7 @@ def test_an_admin_adds_a_role_and_it_is_audited(client, trust):
     response = _post(client, head, "roles", role="reviewer", school=str(trust["n1"].id),
                      trained_on=["8", "10", "2025"])
     assert response.status_code == 302
-    assert "Hal Head is now a reviewer" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Hal Head now has the role: Reviewer" in client.get(response.headers["Location"]).get_data(as_text=True)
     db.session.expire_all()
     roles = sorted((r.role, r.school_id, r.trained_on) for r in db.session.get(Person, head.id).roles)
     assert roles == [("head", trust["n1"].id, None), ("reviewer", trust["n1"].id, date(2025, 10, 8))]

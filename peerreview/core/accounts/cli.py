@@ -75,28 +75,31 @@ def create_user_command(email, name, role, urn, partnership_name, password, trai
     if create_name:
         partnership, _created = operations.ensure_partnership(create_name)
 
+    said: list[str] = []
     try:
         if person is None:
             person = operations.create_person(name, email, role, partnership=partnership, school=school_for_role,
                                               trained_on=trained, password=password)
             if password is not None:
-                click.echo(f"created {role} {email}")
+                said.append(f"created {role} {email}")
         else:
             _assignment, created = operations.grant_role(person, role, partnership=partnership,
                                                          school=school_for_role, trained_on=trained)
             if created:
-                click.echo(f"{email} already exists: added the role {role}")
+                said.append(f"{email} already exists: added the role {role}")
             else:
-                click.echo(f"{email} already has the role {role}: nothing to add")
+                said.append(f"{email} already has the role {role}: nothing to add")
             if password is not None:
                 operations.set_password(person, password)
-                click.echo(f"password set for {email}")
+                said.append(f"password set for {email}")
     except operations.AccountError as error:
         db.session.rollback()
         raise click.UsageError(error.message) from None
     if create_name:
-        click.echo(f"there was no partnership yet: created {partnership.name!r} (rename it later)")
+        said.insert(0, f"there was no partnership yet: created {partnership.name!r} (rename it later)")
 
+    for line in said:
+        click.echo(line)
     if password is None:
         url = operations.issue_set_password_link(person)
         hours = current_app.config["SET_PASSWORD_LINK_HOURS"]

@@ -43,6 +43,13 @@ def _new_password_rules(form, field) -> None:
         raise ValidationError(problem)
 
 
+# Declared before the new-password fields so it comes first in the error summary.
+_current_password = PasswordField(
+    _l("Current password"), widget=GovPasswordInput(),
+    validators=[InputRequired(_l("Enter your current password"))],
+)
+
+
 class _NewPasswordFields:
     """A new password and its confirmation; ``person_email`` is whose password it is."""
 
@@ -74,14 +81,28 @@ class SetPasswordForm(_NewPasswordFields, FlaskForm):
 
 
 class ChangePasswordForm(_NewPasswordFields, FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"), widget=GovPasswordInput(),
-        validators=[InputRequired(_l("Enter your current password"))],
-    )
+    current_password = _current_password
     submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
 
 
 # --- people and roles ---------------------------------------------------------------
+
+
+class _PersonFields:
+    """Declared before the role fields so they come first in the error summary."""
+
+    name = StringField(
+        _l("Full name"), widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the person's name")), Length(max=200, message=_l("Name must be 200 characters or fewer"))],
+    )
+    email = EmailField(
+        _l("Work email address"), widget=GovTextInput(),
+        validators=[
+            InputRequired(_l("Enter the person's work email address")),
+            Email(_l("Enter an email address like name@school.org.uk")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+        ],
+    )
 
 
 ROLE_LABELS = {
@@ -180,19 +201,7 @@ class RoleFields:
             raise ValidationError(_("The training date must not be more than 2 years away"))
 
 
-class NewPersonForm(RoleFields, FlaskForm):
-    name = StringField(
-        _l("Full name"), widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter the person's name")), Length(max=200, message=_l("Name must be 200 characters or fewer"))],
-    )
-    email = EmailField(
-        _l("Work email address"), widget=GovTextInput(),
-        validators=[
-            InputRequired(_l("Enter the person's work email address")),
-            Email(_l("Enter an email address like name@school.org.uk")),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-        ],
-    )
+class NewPersonForm(_PersonFields, RoleFields, FlaskForm):
     submit = SubmitField(_l("Add person"), widget=GovSubmitInput())
 
 

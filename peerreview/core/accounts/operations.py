@@ -189,8 +189,12 @@ def set_password_with_link(link: SetPasswordLink, password: str) -> Person:
     return person
 
 
+def is_current_password(person: Person, password: str) -> bool:
+    return verify_password(person.password_hash, password or "")
+
+
 def change_password(person: Person, current_password: str, new_password: str) -> None:
-    if not verify_password(person.password_hash, current_password or ""):
+    if not is_current_password(person, current_password):
         raise AccountError(_("Your current password is not right"), "current_password")
     problem = password_problem(new_password, person.email)
     if problem:

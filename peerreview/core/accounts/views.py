@@ -112,6 +112,11 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("dashboard.home"))
     elif request.method == "POST":
+        # Say at once if the current password is wrong too, not only after the rest is fixed.
+        if form.current_password.data and not form.current_password.errors and not operations.is_current_password(
+            current_user, form.current_password.data
+        ):
+            form.current_password.errors.append(_("Your current password is not right"))
         status = 400
     return render_template("accounts/change_password.html", form=form), status
 
@@ -200,9 +205,16 @@ def people_new():
     form = _role_form(NewPersonForm, admin_ids)
     status = 200
     existing = None
-    if form.validate_on_submit():
-        target = _resolve_role_target(form, admin_ids)
-        if target is not None:
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        # Report a taken email address alongside any other problem, not only once they are fixed.
+        taken = queries.person_by_email(form.email.data) if form.email.data and not form.email.errors else None
+        if taken is not None:
+            form.email.errors.append(_("A person with this email address already exists"))
+            if permissions.can(current_user, Action.MANAGE_PARTNERSHIP, taken):
+                existing = taken
+        target = _resolve_role_target(form, admin_ids) if form.role.data in ROLE_LABELS else None
+        if valid and target is not None and taken is None:
             school, partnership = target
             try:
                 person = operations.create_person(
@@ -216,8 +228,6 @@ def people_new():
             else:
                 url = operations.issue_set_password_link(person, actor=current_user)
                 return _show_link(person, url, created=True)
-        status = 400
-    elif request.method == "POST":
         status = 400
     return render_template("accounts/person_new.html", form=form, existing=existing,
                            several=len(admin_ids) > 1), status
@@ -244,23 +254,23 @@ def person(person_id: int):
 def person_add_role(person_id: int):
     person, admin_ids = _managed_person(person_id)
     form = _role_form(AddRoleForm, admin_ids)
-    if form.validate_on_submit():
-        target = _resolve_role_target(form, admin_ids)
-        if target is not None:
-            school, partnership = target
-            try:
-                _role, created = operations.grant_role(
-                    person, form.role.data, partnership=partnership, school=school,
-                    trained_on=form.trained_on.data, actor=current_user,
-                )
-            except operations.AccountError as error:
-                getattr(form, error.field or "role").errors.append(error.message)
+    valid = form.validate_on_submit()
+    target = _resolve_role_target(form, admin_ids) if form.role.data in ROLE_LABELS else None
+    if valid and target is not None:
+        school, partnership = target
+        try:
+            _role, created = operations.grant_role(
+                person, form.role.data, partnership=partnership, school=school,
+                trained_on=form.trained_on.data, actor=current_user,
+            )
+        except operations.AccountError as error:
+            getattr(form, error.field or "role").errors.append(error.message)
+        else:
+            if created:
+                flash(_("%(name)s now has the role: %(role)s.", name=person.name, role=ROLE_LABELS[form.role.data]), "success")
             else:
-                if created:
-                    flash(_("%(name)s is now a %(role)s.", name=person.name, role=ROLE_LABELS[form.role.data].lower()), "success")
-                else:
-                    flash(_("%(name)s already has that role.", name=person.name), "info")
-                return redirect(url_for("accounts.person", person_id=person.id))
+                flash(_("%(name)s already has that role.", name=person.name), "info")
+            return redirect(url_for("accounts.person", person_id=person.id))
     return _person_page(person, admin_ids, form=form, status=400)
 
 
