@@ -489,3 +489,29 @@ def test_the_audit_log_lists_this_partnerships_events_newest_first(client, trust
 
 def test_the_signed_in_admin_password_still_works_after_all_this(client, trust):
     assert sign_in(client, trust["admin"].email, PASSWORD).status_code == 302
+
+
+def test_an_admin_of_two_partnerships_chooses_where_an_admin_role_goes(client, trust, world):
+    third = world.partnership("Third Way Partnership", kind="local")
+    admin = trust["admin"]
+    admin.roles.append(RoleAssignment(role="admin", partnership_id=third.id))
+    db.session.commit()
+    sign_in(client, admin.email)
+    page = client.get("/manage/people/new").get_data(as_text=True)
+    assert "Third Way Partnership" in page and "South Bay Alliance" not in page
+    response = _new_person(client, role="admin", partnership=str(third.id), email="deputy@third.org.uk")
+    assert response.status_code == 200
+    person = db.session.scalar(select(Person).where(Person.email == "deputy@third.org.uk"))
+    assert [(r.role, r.partnership_id) for r in person.roles] == [("admin", third.id)]
+
+    response = _new_person(client, role="admin", partnership=str(trust["south"].id), email="sneaky@third.org.uk")
+    assert response.status_code == 400
+    assert "Choose a partnership you administer" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Person).where(Person.email == "sneaky@third.org.uk")) is None
+
+
+def test_a_training_date_far_in_the_future_is_refused(client, trust):
+    sign_in(client, trust["admin"].email)
+    response = _new_person(client, school=str(trust["n1"].id), trained_on=["1", "1", "2199"])
+    assert response.status_code == 400
+    assert "more than 2 years away" in response.get_data(as_text=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -197,7 +197,7 @@ class RoleFields:
     def validate_trained_on(self, field):
         if field.data is not None and self.role.data != "reviewer":
             raise ValidationError(_("Only reviewers have a training date"))
-        if field.data is not None and field.data > date.today().replace(year=date.today().year + 2):
+        if field.data is not None and field.data > date.today() + timedelta(days=731):
             raise ValidationError(_("The training date must not be more than 2 years away"))
 
 
