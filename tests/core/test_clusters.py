@@ -289,3 +289,16 @@ def test_a_post_with_a_wrong_csrf_token_is_refused(admin, setup):
     response = admin.post(f"/manage/clusters/{setup['east'].id}/delete", data={"csrf_token": "nope"})
     assert response.status_code == 400
     assert db.session.get(Cluster, setup["east"].id) is not None
+
+
+def test_control_characters_are_cleaned_not_stored(admin):
+    response = post(admin, "/manage/clusters/new", {"name": "Moor\x00side\u00a0hub", "description": "Line one\nline\x00two"})
+    assert response.status_code == 302
+    [cluster] = clusters_named("Moor side hub")
+    assert cluster.description == "Line one\nline two"
+
+
+def test_a_name_of_only_control_characters_is_refused(admin):
+    response = post(admin, "/manage/clusters/new", {"name": "\x00\x01"})
+    assert response.status_code == 400
+    assert "Enter a name for the cluster" in response.get_data(as_text=True)

@@ -23,6 +23,12 @@ MAX_QUERY_LENGTH = 100
 # --- the schools list's filters ------------------------------------------------------
 
 
+def without_control_characters(text: str, *, keep_newlines: bool = False) -> str:
+    """Text with NUL and other control or separator characters as spaces (PostgreSQL refuses NUL)."""
+    allowed = "\n\r\t" if keep_newlines else ""
+    return "".join(ch if ch.isprintable() or ch in allowed else " " for ch in text)
+
+
 def _int_or_none(value: str | None) -> int | None:
     try:
         return int((value or "").strip())
@@ -37,7 +43,7 @@ def parse_filters(args: MultiDict, options: FilterOptions) -> tuple[SchoolFilter
     not in reach, an unknown phase, page=abc or page=-1) is ignored rather than refused, so
     a shared or hand-edited link always shows a page.
     """
-    q = " ".join((args.get("q") or "").split())[:MAX_QUERY_LENGTH]
+    q = " ".join(without_control_characters(args.get("q") or "").split())[:MAX_QUERY_LENGTH]
     phase = args.get("phase") or None
     if phase not in options.phases:
         phase = None
@@ -60,14 +66,14 @@ class StrippedStringField(StringField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         if self.data is not None:
-            self.data = " ".join(self.data.split())
+            self.data = " ".join(without_control_characters(self.data).split())
 
 
 class OptionalTextAreaField(TextAreaField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         if self.data is not None:
-            self.data = self.data.strip()
+            self.data = without_control_characters(self.data, keep_newlines=True).strip()
 
 
 class PartnershipSchoolsField(SelectMultipleField):
