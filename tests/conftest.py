@@ -40,9 +40,15 @@ def _clean_database(app):
     yield
     with app.app_context():
         db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+            if conn.dialect.name == "postgresql":
+                # One statement instead of a DELETE per table keeps the PostgreSQL run quick.
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
 
 
 @pytest.fixture
