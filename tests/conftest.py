@@ -6,7 +6,9 @@ import re
 from datetime import date
 
 import pytest
-from flask_migrate import downgrade, upgrade
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
 from sqlalchemy import text
 
 from config import TestingConfig
@@ -19,6 +21,17 @@ from peerreview.extensions import db
 PASSWORD = "correct horse battery"
 
 
+class FreshRequestClient(FlaskClient):
+    """Tests that build data hold an app context open, and Flask then runs each request
+    inside it, so ``g`` (the signed-in person, the CSRF token) would leak from one request
+    to the next. Starting each request with an empty ``g`` makes it behave like production."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
@@ -26,6 +39,7 @@ def app(tmp_path_factory):
     if not TestingConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
         overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'test.db'}"
     app = create_app(TestingConfig, **overrides)
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             # A clean schema every run: the schema is only ever built by migrations.

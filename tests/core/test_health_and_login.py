@@ -24,3 +24,17 @@ def test_wrong_password_is_refused_with_a_clear_message(client, world):
     assert response.status_code == 401
     assert "The email address or password is not right" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
+
+
+def test_a_person_switched_off_is_signed_out_at_their_next_request(client, world):
+    from peerreview.extensions import db
+
+    school = world.school(world.partnership())
+    head = world.person("head@school.org.uk", ("head", school))
+    assert sign_in(client, "head@school.org.uk").status_code == 302
+    assert client.get("/").status_code == 200
+    head.active = False
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]

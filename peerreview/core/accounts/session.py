@@ -16,6 +16,8 @@ def configure(login_manager) -> None:
     @login_manager.user_loader
     def load_person(person_id: str) -> Person | None:
         try:
-            return db.session.get(Person, int(person_id))
+            person = db.session.get(Person, int(person_id))
         except ValueError:
             return None
+        # Someone switched off by an admin is signed out at their next request.
+        return person if person is not None and person.active else None
