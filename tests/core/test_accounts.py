@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from peerreview.core.accounts import operations
@@ -19,10 +18,7 @@ NEW_PASSWORD = "a brand new passphrase"
 
 
 def fresh_client(app):
-    """A second browser. The test's app context is shared by its requests, so forget the
-    person Flask-Login and the CSRF token Flask-WTF remembered there for the first one."""
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
+    """A second browser (each request starts with an empty g: see tests/conftest.py)."""
     return app.test_client()
 
 
