@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +31,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# No default limits: only the routes that ask (the open survey links) are limited. Counts
+# live in memory, per worker; nothing about who asked is ever written to the database.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")

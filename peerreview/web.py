@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from sqlalchemy import event
 
-from peerreview.extensions import babel, csrf, db, login_manager, migrate
+from peerreview.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
     WTFormsHelpers(app)
 
     with app.app_context():
@@ -57,8 +58,13 @@ def register_blueprints(app: Flask) -> None:
     from peerreview.core.health import bp as health_bp
     from peerreview.core.language import bp as language_bp
     from peerreview.dashboard.views import bp as dashboard_bp
+    from surveys.builder_views import bp as questionnaires_bp
+    from surveys.respond_views import bp as respond_bp
+    from surveys.results_views import bp as survey_results_bp
+    from surveys.run_views import bp as survey_runs_bp
 
-    for bp in (health_bp, language_bp, accounts_bp, directory_bp, schools_import_bp, dashboard_bp):
+    for bp in (health_bp, language_bp, accounts_bp, directory_bp, schools_import_bp, dashboard_bp,
+               questionnaires_bp, survey_runs_bp, respond_bp, survey_results_bp):
         app.register_blueprint(bp)
 
 

@@ -19,6 +19,9 @@ class Action(StrEnum):
     VIEW_DIRECTORY = "view_directory"  # the partnership's schools and clusters (public GIAS facts)
     VIEW_SCHOOL = "view_school"  # a school's own page, its people, later its reviews and surveys
     MANAGE_PARTNERSHIP = "manage_partnership"  # import schools, clusters, people and roles, audit log
+    MANAGE_SURVEYS = "manage_surveys"  # questionnaires, survey runs, every school's results, raw exports
+    SCHOOL_SURVEYS = "school_surveys"  # one school's survey links, codes and results (its head, admins)
+    PARTNERSHIP_RESULTS = "partnership_results"  # the partnership-wide aggregate, as a benchmark
 
 
 def _roles(person: Person | None):
@@ -41,6 +44,14 @@ def school_ids(person: Person | None) -> set[int]:
     return {r.school_id for r in _roles(person) if r.school_id is not None}
 
 
+def head_school_ids(person: Person | None) -> set[int]:
+    return {r.school_id for r in _roles(person) if r.role == "head"}
+
+
+def head_partnership_ids(person: Person | None) -> set[int]:
+    return {r.partnership_id for r in _roles(person) if r.role == "head"}
+
+
 def has_role(person: Person | None, role: str) -> bool:
     return any(r.role == role for r in _roles(person))
 
@@ -49,8 +60,10 @@ def can(person: Person | None, action: Action, target) -> bool:
     if isinstance(target, Partnership):
         if action is Action.VIEW_DIRECTORY:
             return target.id in partnership_ids(person)
-        if action is Action.MANAGE_PARTNERSHIP:
+        if action in (Action.MANAGE_PARTNERSHIP, Action.MANAGE_SURVEYS):
             return target.id in admin_partnership_ids(person)
+        if action is Action.PARTNERSHIP_RESULTS:
+            return target.id in admin_partnership_ids(person) or target.id in head_partnership_ids(person)
     if isinstance(target, School):
         if action is Action.VIEW_DIRECTORY:
             return target.partnership_id in partnership_ids(person)
@@ -58,6 +71,8 @@ def can(person: Person | None, action: Action, target) -> bool:
             return target.partnership_id in admin_partnership_ids(person) or target.id in school_ids(person)
         if action is Action.MANAGE_PARTNERSHIP:
             return target.partnership_id in admin_partnership_ids(person)
+        if action is Action.SCHOOL_SURVEYS:
+            return target.partnership_id in admin_partnership_ids(person) or target.id in head_school_ids(person)
     if isinstance(target, Cluster):
         if action is Action.VIEW_DIRECTORY:
             return target.partnership_id in partnership_ids(person)
