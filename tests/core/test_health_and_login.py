@@ -38,3 +38,11 @@ def test_a_person_switched_off_is_signed_out_at_their_next_request(client, world
     response = client.get("/")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_the_password_show_button_speaks_welsh_on_a_welsh_page(client):
+    client.set_cookie("lang", "cy")
+    page = client.get("/login").get_data(as_text=True)
+    assert 'lang="cy"' in page
+    assert "Mewngofnodi" in page  # "Sign in"
+    assert "Dangos" in page  # the password field's "Show" button, not English

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
-    GovPasswordInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -18,6 +17,8 @@ from wtforms import EmailField, Field, PasswordField, RadioField, SelectField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
+from peerreview.core.widgets import PasswordInput
+
 
 class LoginForm(FlaskForm):
     email = EmailField(
@@ -26,7 +27,7 @@ class LoginForm(FlaskForm):
         validators=[InputRequired(_l("Enter your email address")), Email(_l("Enter an email address like name@school.org.uk")), Length(max=254)],
     )
     password = PasswordField(
-        _l("Password"), widget=GovPasswordInput(), validators=[InputRequired(_l("Enter your password"))]
+        _l("Password"), widget=PasswordInput(), validators=[InputRequired(_l("Enter your password"))]
     )
     submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
@@ -45,7 +46,7 @@ def _new_password_rules(form, field) -> None:
 
 # Declared before the new-password fields so it comes first in the error summary.
 _current_password = PasswordField(
-    _l("Current password"), widget=GovPasswordInput(),
+    _l("Current password"), widget=PasswordInput(),
     validators=[InputRequired(_l("Enter your current password"))],
 )
 
@@ -63,12 +64,12 @@ class _NewPasswordFields:
 
     password = PasswordField(
         _l("New password"),
-        widget=GovPasswordInput(),
+        widget=PasswordInput(),
         validators=[InputRequired(_l("Enter a new password")), _new_password_rules],
     )
     confirm = PasswordField(
         _l("Confirm new password"),
-        widget=GovPasswordInput(),
+        widget=PasswordInput(),
         validators=[
             InputRequired(_l("Enter the new password again")),
             EqualTo("password", _l("The passwords do not match")),
