@@ -7,9 +7,10 @@ command can show them again on a later start.
 """
 from __future__ import annotations
 
+import random
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -20,9 +21,14 @@ from sqlalchemy import select
 
 from peerreview.core.accounts.models import Person, RoleAssignment
 from peerreview.core.accounts.passwords import hash_password
+from peerreview.core.clock import today
+from peerreview.demo_data import comments
 from peerreview.core.directory.importing import import_schools
 from peerreview.core.directory.models import Cluster, Partnership, School
 from peerreview.extensions import db
+from surveys import codes
+from surveys.models import AccessCode, Answer, QuestionnaireTemplate, RunSchool, SurveyResponse, SurveyRun
+from surveys.questionnaires import install_builtin_templates
 
 DEMO_DOMAIN = "riverside.example.org"
 DEMO_PARTNERSHIP = "Riverside Learning Trust"
@@ -96,6 +102,116 @@ def seed_directory() -> tuple[Partnership, list[tuple[str, str, str]]]:
     return partnership, logins
 
 
+# --- surveys ---------------------------------------------------------------------------
+
+# The demo's small school: its results must be withheld everywhere.
+SMALL_SCHOOL_RESPONSES = 3
+
+
+def _agree(rng: random.Random, mood: float, item) -> str:
+    extra = [o["value"] for o in item.options.get("extra", [])]
+    if extra and rng.random() < 0.45:
+        return extra[0]  # "My child has not been bullied", "I have not raised any concerns"
+    if rng.random() < 0.06:
+        return "dont_know"
+    if rng.random() < mood:
+        return "strongly_agree" if rng.random() < 0.42 else "agree"
+    return "disagree" if rng.random() < 0.72 else "strongly_disagree"
+
+
+def _answers(rng: random.Random, version, mood: float, texts: dict[str, list[str]]) -> list[Answer]:
+    """One respondent's answers: agreeable in a happy school, less so elsewhere."""
+    given: dict[str, object] = {}
+    answers = []
+    for item in version.items:
+        if item.condition and given.get(item.condition["key"]) != item.condition["equals"]:
+            continue
+        if item.kind == "agree":
+            value = _agree(rng, mood, item)
+        elif item.kind == "yes_no":
+            if item.options.get("yes_is_positive"):
+                value = "yes" if rng.random() < min(0.97, mood + 0.1) else "no"
+            else:
+                value = "yes" if rng.random() < 0.16 else "no"
+        elif item.kind == "rating":
+            value = max(0, min(10, round(rng.gauss(3 + 6 * mood, 1.6))))
+        elif item.kind == "faces":
+            value = "happy" if rng.random() < mood + 0.05 else ("ok" if rng.random() < 0.7 else "sad")
+        elif item.kind in ("long_text", "short_text"):
+            bank = texts.get(item.key)
+            if not bank or rng.random() > 0.42:
+                continue
+            value = rng.choice(bank)
+        else:
+            continue
+        given[item.key] = value
+        answers.append(Answer(item_id=item.id, value=value))
+    return answers
+
+
+def _run(partnership, template, title, opens_on, closes_on, schools, welsh=False) -> SurveyRun:
+    run = SurveyRun(partnership=partnership, version=template.current, title=title, audience=template.audience,
+                    opens_on=opens_on, closes_on=closes_on, threshold=5, welsh=welsh)
+    for school in schools:
+        run.schools.append(RunSchool(school=school, open_code=codes.new_open_code()))
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def _respond(rng, run, schools, sizes, moods, texts, welsh_share=0.0) -> int:
+    count = 0
+    for school in schools:
+        for _ in range(sizes[school.id]):
+            day = run.opens_on + timedelta(days=rng.randrange(max(1, min((run.closes_on - run.opens_on).days, (today() - run.opens_on).days) + 1)))
+            response = SurveyResponse(run_id=run.id, version_id=run.version_id, school_id=school.id,
+                                      language="cy" if rng.random() < welsh_share else "en", submitted_on=min(day, today()))
+            response.answers = _answers(rng, run.version, moods[school.id], texts)
+            db.session.add(response)
+            count += 1
+    return count
+
+
+def seed_surveys(partnership: Partnership) -> dict[str, int]:
+    """A staff survey last year and this year (so results compare), and a parent survey
+    open now with Welsh, a few hundred responses, free text, and one school too small to show."""
+    rng = random.Random(2026)
+    install_builtin_templates(partnership)
+    db.session.flush()
+    templates = {t.key: t for t in db.session.scalars(
+        select(QuestionnaireTemplate).where(QuestionnaireTemplate.partnership_id == partnership.id))}
+    schools = list(db.session.scalars(select(School).where(School.partnership_id == partnership.id).order_by(School.urn)))
+    small = schools[-1]
+    moods = {s.id: 0.62 + 0.3 * rng.random() for s in schools}
+    now = today()
+
+    staff_texts = {"st_well": comments.STAFF_WELL, "st_change": comments.STAFF_CHANGE}
+    staff_last = _run(partnership, templates["staff_wellbeing"], "Staff wellbeing survey, last autumn",
+                      now - timedelta(days=400), now - timedelta(days=379), schools)
+    staff_now = _run(partnership, templates["staff_wellbeing"], "Staff wellbeing survey, autumn",
+                     now - timedelta(days=50), now - timedelta(days=30), schools)
+    parents = _run(partnership, templates["parent_view"], "Parent and carer survey", now - timedelta(days=21),
+                   now + timedelta(days=18), schools, welsh=True)
+
+    staff_sizes = {s.id: rng.randint(9, 24) for s in schools} | {small.id: SMALL_SCHOOL_RESPONSES}
+    counts = {
+        "staff last year": _respond(rng, staff_last, schools, {k: max(3, v - 4) for k, v in staff_sizes.items()},
+                                    {k: v - 0.08 for k, v in moods.items()}, staff_texts),
+        "staff": _respond(rng, staff_now, schools, staff_sizes, moods, staff_texts),
+        "parents": _respond(rng, parents, schools, {s.id: rng.randint(14, 36) for s in schools} | {small.id: 2},
+                            moods, {"pv_comments": comments.PARENT}, welsh_share=0.08),
+    }
+
+    # Paper slips for the first school's parents: 40 printed, 12 used so far.
+    secret = current_app.config["SECRET_KEY"]
+    for serial in range(1, 41):
+        code = codes.single_use_code(secret, parents.id, schools[0].id, serial)
+        db.session.add(AccessCode(run_id=parents.id, school_id=schools[0].id, serial=serial,
+                                  code_hash=codes.hash_code(secret, code), used=serial <= 12))
+    db.session.commit()
+    return counts
+
+
 def demo_logins_file() -> Path:
     return Path(current_app.instance_path) / "demo-logins.txt"
 
@@ -108,7 +224,8 @@ def seed_demo_command() -> None:
         raise click.ClickException(
             "The database already holds a partnership; seed-demo only fills an empty database."
         )
-    _, logins = seed_directory()
+    partnership, logins = seed_directory()
+    seed_surveys(partnership)
     lines = [f"demo login: {role} {email} {password}" for role, email, password in logins]
     path = demo_logins_file()
     path.write_text("\n".join(lines) + "\n")

@@ -40,3 +40,22 @@ def test_seed_demo_refuses_a_second_run(app):
     assert "only fills an empty database" in again.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Person.id)).where(Person.email.like("admin@%"))) == 1
+
+
+def test_seed_demo_adds_staff_and_parent_surveys_with_free_text_and_a_small_school(app):
+    from surveys.models import Answer, Item, SurveyResponse, SurveyRun
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        runs = {run.audience: run for run in db.session.scalars(select(SurveyRun).order_by(SurveyRun.opens_on))}
+        assert {"staff", "parents"} <= set(runs)
+        total = db.session.scalar(select(func.count(SurveyResponse.id)))
+        assert total >= 300
+        texts = db.session.scalar(
+            select(func.count(Answer.id)).join(Item).where(Item.kind == "long_text"))
+        assert texts >= 50
+        for run in runs.values():
+            per_school = dict(db.session.execute(
+                select(SurveyResponse.school_id, func.count(SurveyResponse.id))
+                .where(SurveyResponse.run_id == run.id).group_by(SurveyResponse.school_id)).all())
+            assert min(per_school.values()) < run.threshold <= max(per_school.values())
