@@ -83,6 +83,10 @@ class Config:
     MAIL_USE_TLS = env_flag("MAIL_USE_TLS", True)
     MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@localhost")
 
+    # Open survey links are rate limited per address and link. Schools share one address,
+    # so the default is generous (Flask-Limiter syntax).
+    OPEN_LINK_RATE_LIMIT = os.environ.get("OPEN_LINK_RATE_LIMIT", "60 per minute")
+
     # Where absolute links (set-password links printed by the CLI) point.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
