@@ -16,13 +16,13 @@ from itertools import count
 from markupsafe import Markup, escape
 
 WIDTH = 640
-LABEL_SIZE = 15
-VALUE_SIZE = 14
-BAR_HEIGHT = 18
+LABEL_SIZE = 17
+VALUE_SIZE = 16
+BAR_HEIGHT = 22
 BAR_GAP = 4
 OPTION_GAP = 14
 LABEL_HEIGHT = 20
-VALUE_SPACE = 210  # room right of the longest bar for "Partnership 100% (1234)"
+VALUE_SPACE = 290  # room right of the longest bar for "Partnership 100% (1234)"
 INK = "#0b0c0c"
 SERIES_STYLES = (
     {"fill": "#1d70b8"},  # GOV.UK blue: 5.2:1 on white
@@ -38,9 +38,12 @@ class Series:
     name: str
     shares: list[float]  # one per option, 0..1
     counts: list[int]
+    style: int | None = None  # which of SERIES_STYLES; by position when not given
 
 
 def _pct(share: float) -> str:
+    if 0 < share < 0.005:
+        return "<1%"
     return f"{round(share * 100):d}%"
 
 
@@ -57,7 +60,7 @@ def bar_chart(title: str, description: str, options: list[str], series: list[Ser
         parts.append(f'<text x="0" y="{y}" font-size="{LABEL_SIZE}" font-weight="700" fill="{INK}">{escape(option)}</text>')
         y += 6
         for s_index, s in enumerate(series):
-            style = dict(SERIES_STYLES[s_index % len(SERIES_STYLES)])
+            style = dict(SERIES_STYLES[(s_index if s.style is None else s.style) % len(SERIES_STYLES)])
             if "url" in style["fill"]:
                 style["fill"] = style["fill"].format(hatch=hatch)
             share = s.shares[i] if i < len(s.shares) else 0.0
@@ -82,7 +85,7 @@ def bar_chart(title: str, description: str, options: list[str], series: list[Ser
     svg = (
         f'<svg class="app-chart" xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" aria-labelledby="{title_id} {desc_id}" '
-        f'font-family="Helvetica, Arial, sans-serif">'
+        f'font-family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif">'
         f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(description)}</desc>'
         f"{defs}{''.join(parts)}</svg>"
     )

@@ -77,6 +77,7 @@ class Cell:
     shown: bool
     reason: str | None
     summary: Summary | None = None  # only when shown
+    unit: str = "answers"  # what was too few: "responses" (the whole group) or "answers" (this question)
     previous: Summary | None = None  # the previous run's, only when shown there too
 
     @property
@@ -229,7 +230,8 @@ def _cells(computed: _Computed, item: Item, locale: str, names: frozenset[str], 
         if not scope.includes(school.id):
             continue
         if not computed.respondents.shows(school.id):
-            cells[school.id] = Cell(False, _reason(computed.respondents, computed.responses, school.id, threshold))
+            cells[school.id] = Cell(False, _reason(computed.respondents, computed.responses, school.id, threshold),
+                                    unit="responses")
         elif not suppression.shows(school.id):
             cells[school.id] = Cell(False, _reason(suppression, answered, school.id, threshold))
         else:
@@ -238,7 +240,9 @@ def _cells(computed: _Computed, item: Item, locale: str, names: frozenset[str], 
     if scope.partnership:
         total_responses = sum(computed.responses.values())
         total_answered = sum(answered.values())
-        if total_responses < threshold or total_answered < threshold:
+        if total_responses < threshold:
+            cells[PARTNERSHIP] = Cell(False, FEW, unit="responses")
+        elif total_answered < threshold:
             cells[PARTNERSHIP] = Cell(False, FEW)
         elif kind.is_text:
             # Only comments from schools shown for this question: a comment from a withheld

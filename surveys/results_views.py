@@ -61,7 +61,11 @@ def withheld_text(reason: str | None, threshold: int, unit: str = "responses") -
 
 
 def pct(share: float | None) -> str:
-    return "" if share is None else f"{round(share * 100):d}%"
+    if share is None:
+        return ""
+    if 0 < share < 0.005:
+        return "<1%"
+    return f"{round(share * 100):d}%"
 
 
 def positive_sentence(q: QuestionResult, summary: Summary) -> str:
@@ -142,7 +146,7 @@ def question_view(q: QuestionResult, specs: list[tuple[str, object, bool]], thre
             columns.append(Column(label, cell, cell.previous, based_on=based_on(q, cell.previous),
                                   sentence=positive_sentence(q, cell.previous)))
         elif not cell.shown:
-            columns.append(Column(label, cell, None, withheld=withheld_text(cell.reason, threshold, "answers")))
+            columns.append(Column(label, cell, None, withheld=withheld_text(cell.reason, threshold, cell.unit)))
         else:
             columns.append(Column(label, cell, cell.summary, sentence=positive_sentence(q, cell.summary),
                                   change=change_sentence(cell), based_on=based_on(q, cell.summary)))
@@ -165,12 +169,27 @@ def question_view(q: QuestionResult, specs: list[tuple[str, object, bool]], thre
             bar = c.summary.bars[index] if index < len(c.summary.bars) else None
             row.append(f"{bar.count} ({pct(bar.share)})" if bar else "")
         view.table.append(row)
-    series = [charts.Series(c.label, [b.share for b in c.summary.bars], [b.count for b in c.summary.bars]) for c in shown]
+    # Each column keeps its style (colour or hatching) whether or not the others are shown.
+    if q.type.kind == "rating":
+        # Eleven bars per group is too long to read: the chart bands them, the table keeps each.
+        labels = [label for label, _low, _high in rating_bands()]
+        series = []
+        for c in shown:
+            counts = [sum(b.count for b in c.summary.bars if low <= int(b.value) <= high) for _l, low, high in rating_bands()]
+            total = c.summary.answered or 1
+            series.append(charts.Series(c.label, [n / total for n in counts], counts, style=columns.index(c)))
+    else:
+        labels = view.options
+        series = [charts.Series(c.label, [b.share for b in c.summary.bars], [b.count for b in c.summary.bars],
+                                style=columns.index(c)) for c in shown]
     view.chart = charts.bar_chart(
-        _("Answers to question %(number)d", number=q.number),
-        charts.describe(view.options, series), view.options, series,
+        _("Answers to question %(number)d", number=q.number), charts.describe(labels, series), labels, series,
     )
     return view
+
+
+def rating_bands() -> list[tuple[str, int, int]]:
+    return [(_("0 to 4"), 0, 4), (_("5 or 6"), 5, 6), (_("7 or 8"), 7, 8), (_("9 or 10"), 9, 10)]
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -182,7 +201,7 @@ def overview(run_id: int):
     run = _run_or_404(run_id)
     permissions.require(current_user, Action.MANAGE_SURVEYS, run.partnership)
     results = run_results(run, Scope(), _locale())
-    specs = [(_("Partnership"), PARTNERSHIP, False), (_("Last survey"), PARTNERSHIP, True)]
+    specs = [(_("Partnership"), PARTNERSHIP, False), (_("Partnership, last survey"), PARTNERSHIP, True)]
     return render_template(
         "surveys/results/overview.html",
         run=run, results=results,
@@ -204,7 +223,7 @@ def school(run_id: int, school_id: int):
     specs = [(_("This school"), school.id, False)]
     if with_partnership:
         specs.append((_("Partnership"), PARTNERSHIP, False))
-    specs.append((_("Last survey"), school.id, True))
+    specs.append((_("This school, last survey"), school.id, True))
     return render_template(
         "surveys/results/school.html",
         run=run, school=school, results=results,

@@ -257,7 +257,7 @@ def test_school_page_of_withheld_school_shows_no_counts(built, world, client):
                           ("Damson", "hidden to protect a small group at another school")):
         html = client.get(f"/manage/surveys/{run.id}/results/schools/{s[name].id}").get_data(as_text=True)
         assert message in html
-        assert re.search(r"This school:</strong>\s*(Fewer than 5 answers|Hidden to protect a small group)", html)
+        assert re.search(r"This school:</strong>\s*(Fewer than 5 responses|Hidden to protect a small group)", html)
         assert CEDAR_SECRET not in html and DAMSON_SECRET not in html
         main = html.split("Question by question", 1)[1]
         assert "This school</th>" not in main  # no column of figures for the school
