@@ -56,7 +56,9 @@ def _flash_result(result: ops.EditResult, done: str) -> None:
         flash(done, "success")
 
 
-def _to_builder(template, anchor: str | None = None):
+def _to_builder(template, anchor: str | None = None, result: ops.EditResult | None = None):
+    if result is not None and result.made_new_version:
+        anchor = None  # the page opens at its top, where the message about the new version is
     return redirect(url_for("questionnaires.builder", template_id=template.id) + (f"#{anchor}" if anchor else ""))
 
 
@@ -181,7 +183,7 @@ def section_add(template_id: int):
         result = ops.add_section(template, clock.today(), title_en=form.title_en.data, title_cy=form.title_cy.data,
                                  actor=current_user)
         _flash_result(result, _("Section “%(title)s” added.", title=form.title_en.data))
-        return _to_builder(template, f"section-{len(result.version.sections)}")
+        return _to_builder(template, f"section-{len(result.version.sections)}", result)
     status = 400 if request.method == "POST" else 200
     return render_template("surveys/builder/section.html", form=form, template=template, number=None), status
 
@@ -207,7 +209,7 @@ def section_edit(template_id: int, number: int):
         except ops.BuilderError as error:
             return _refused(template, error)
         _flash_result(result, _("Section renamed."))
-        return _to_builder(template, f"section-{number}")
+        return _to_builder(template, f"section-{number}", result)
     status = 400 if request.method == "POST" else 200
     return render_template("surveys/builder/section.html", form=form, template=template, number=number,
                            section=section), status
@@ -226,7 +228,7 @@ def section_move(template_id: int, number: int):
     except ops.BuilderError as error:
         return _refused(template, error)
     _flash_result(result, _("Section moved."))
-    return _to_builder(template, f"section-{number - 1 if direction == 'up' else number + 1}")
+    return _to_builder(template, f"section-{number - 1 if direction == 'up' else number + 1}", result)
 
 
 @bp.post("/<int:template_id>/sections/<int:number>/remove")
@@ -276,7 +278,7 @@ def item_add(template_id: int, number: int):
         except ops.BuilderError as error:
             return _refused(template, error)
         _flash_result(result, _("Question added."))
-        return _to_builder(template, f"item-{key}")
+        return _to_builder(template, f"item-{key}", result)
     status = 400 if request.method == "POST" else 200
     return render_template("surveys/builder/item.html", form=form, template=template, section=section,
                            number=number, item=None, kind_name=queries.type_name(kind)), status
@@ -301,7 +303,7 @@ def item_edit(template_id: int, key: str):
         except ops.BuilderError as error:
             return _refused(template, error)
         _flash_result(result, _("Question saved."))
-        return _to_builder(template, f"item-{key}")
+        return _to_builder(template, f"item-{key}", result)
     status = 400 if request.method == "POST" else 200
     return render_template("surveys/builder/item.html", form=form, template=template, section=item.section,
                            number=template.current.sections.index(item.section) + 1, item=item,
@@ -320,7 +322,7 @@ def item_move(template_id: int, key: str):
     except ops.BuilderError as error:
         return _refused(template, error)
     _flash_result(result, _("Question moved."))
-    return _to_builder(template, f"item-{key}")
+    return _to_builder(template, f"item-{key}", result)
 
 
 @bp.post("/<int:template_id>/questions/<key>/remove")
