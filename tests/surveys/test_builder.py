@@ -397,6 +397,7 @@ def test_an_edit_after_answers_makes_a_new_version_and_says_so(admin, setup):
     url = f"/manage/questionnaires/{template.id}/questions/pv2/edit"
     response = post(admin, url, {"text_en": "My child feels safe here.", "dont_know": "y"})
     assert response.status_code == 302
+    assert "#" not in response.headers["Location"]  # the page opens at the message, not at the item
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert ("This questionnaire has been answered, so your change made version 2; results already "
             "collected keep the wording they answered") in page
