@@ -93,7 +93,7 @@ def _message(status: int, title: str, paragraphs: list[str], *, locale: str | No
         html = render_template(
             "surveys/respond/message.html", title=title, paragraphs=paragraphs, try_again=try_again,
             school=access.school if access else None,
-            language_links=_language_links(locale, request.path) if access and access.run.welsh else [],
+            language_links=_language_links(locale, request.path) if access is None or access.run.welsh else [],
         )
     return make_response(html, status)
 
@@ -161,14 +161,15 @@ def _access_or_page(code: str):
 
 
 def _character_count_texts() -> dict:
-    # GOV.UK Frontend fills in %{count}; Welsh plural forms fall back to "other".
+    # GOV.UK Frontend's script fills in %{count}; Welsh plural forms fall back to "other".
+    count = "%{count}"
     return {
-        "textareaDescriptionText": _("You can enter up to %%{count} characters").replace("%%", "%"),
-        "charactersUnderLimitText": {"one": _("You have %%{count} character remaining").replace("%%", "%"),
-                                     "other": _("You have %%{count} characters remaining").replace("%%", "%")},
+        "textareaDescriptionText": _("You can enter up to %(count)s characters", count=count),
+        "charactersUnderLimitText": {"one": _("You have %(count)s character remaining", count=count),
+                                     "other": _("You have %(count)s characters remaining", count=count)},
         "charactersAtLimitText": _("You have 0 characters remaining"),
-        "charactersOverLimitText": {"one": _("You have %%{count} character too many").replace("%%", "%"),
-                                    "other": _("You have %%{count} characters too many").replace("%%", "%")},
+        "charactersOverLimitText": {"one": _("You have %(count)s character too many", count=count),
+                                    "other": _("You have %(count)s characters too many", count=count)},
     }
 
 

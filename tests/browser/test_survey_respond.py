@@ -277,6 +277,8 @@ def test_without_scripts_the_survey_is_one_long_page_that_still_works(app, brows
         expect(page.get_by_role("heading", name="Your ideas")).to_be_visible()
         expect(page.locator("[data-progress]")).to_be_hidden()
         expect(page.locator("[data-draft-note]")).to_be_hidden()
+        expect(page.get_by_role("button", name="Continue")).to_have_count(0)
+        expect(page.get_by_role("button", name="Back")).to_have_count(0)
         question(page, "How do you feel at school?").get_by_label("Happy").check()
         question(page, "How safe do you feel at school?").get_by_label("OK").check()
         page.get_by_label("What is the best thing about your school?").fill("The library")
