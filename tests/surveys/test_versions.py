@@ -42,7 +42,7 @@ def answer(app, run, school):
     with app.test_request_context(method="POST"):
         form = build_form(run.version, "en", MultiDict(data), meta={"csrf": False})
         assert form.validate(), form.errors
-        return save_response(run, school.id, form, "en", TODAY)
+        return db.session.get(SurveyResponse, save_response(run, school.id, form, "en", TODAY))
 
 
 def reword(template, key, text):
