@@ -123,8 +123,8 @@ def new():
             _add_problem(form, problem)
             status = 400
         else:
-            flash(_("Survey “%(title)s” created. Each school now has its open link; create single-use codes "
-                    "from a school’s distribution page.", title=run.title), "success")
+            flash(_("Survey “%(title)s” created. Each school now has its open link. To print single-use "
+                    "codes, choose a school below.", title=run.title), "success")
             return redirect(url_for("survey_runs.run", run_id=run.id))
     elif request.method == "POST":
         status = 400
@@ -310,6 +310,8 @@ def _codes_range(run, run_school):
 
 
 def _slip_texts(run) -> dict:
+    """The slip's sentences in English and, when the run has Welsh, in Welsh from the catalog.
+    A sentence the Welsh catalog does not have yet is left out rather than printed twice in English."""
     def texts():
         return {
             "go_to": _("Go to"),
@@ -323,7 +325,7 @@ def _slip_texts(run) -> dict:
     welsh = None
     if run.welsh:
         with force_locale("cy"):
-            welsh = texts()
+            welsh = {key: text for key, text in texts().items() if text != english[key]}
     return {"en": english, "cy": welsh}
 
 
@@ -338,6 +340,7 @@ def slips(run_id: int, school_id: int):
     response = Response(render_template(
         "surveys/runs/slips.html", run=run, school=run_school.school, pages=pages, first=first, last=last,
         texts=_slip_texts(run), short_url=run_queries.short_survey_url,
+        welsh_title=(run.version.title_cy or None) if run.welsh else None,
         back=url_for("survey_runs.distribution", run_id=run.id, school_id=school_id),
     ))
     return _no_store(response)
