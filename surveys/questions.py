@@ -18,6 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation
 
 from surveys.models import Item
@@ -76,6 +77,10 @@ class RequiredIfShown:
             raise StopValidation()  # a hidden question is never required
         if field.data in (None, "", [], ()):
             raise StopValidation(str(self.message))
+
+
+def as_select_choices(choices: list[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in choices]
 
 
 def field_name(item: Item) -> str:
@@ -170,7 +175,7 @@ class ChoiceQuestion(QuestionType):
         return OptionalRadioField(
             localised(self.item, "text", locale),
             description=localised(self.item, "hint", locale) or "",
-            choices=self.choices(locale),
+            choices=as_select_choices(self.choices(locale)),
             validators=self.validators(),
             validate_choice=True,
             widget=GovRadioInput(),
@@ -241,7 +246,7 @@ class MultipleChoice(QuestionType):
         return SelectMultipleField(
             localised(self.item, "text", locale),
             description=localised(self.item, "hint", locale) or "",
-            choices=self.choices(locale),
+            choices=as_select_choices(self.choices(locale)),
             validators=self.validators(),
             widget=GovCheckboxesInput(),
         )

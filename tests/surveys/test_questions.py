@@ -128,8 +128,8 @@ def test_the_welsh_form_uses_welsh_wording_and_labels(post_form):
     it = item("single", options={"choices": CHOICES}, text_cy="Pa mor aml?")
     _valid, form = post_form(version_of(it), {}, locale="cy")
     assert form.q_q1.label.text == "Pa mor aml?"
-    assert dict(form.q_q1.choices)["daily"] == "Bob dydd"
-    assert dict(form.q_q1.choices)["weekly"] == "Every week"  # no Welsh given: the English
+    assert {c.value: c.label for c in form.q_q1.choices}["daily"] == "Bob dydd"
+    assert {c.value: c.label for c in form.q_q1.choices}["weekly"] == "Every week"  # no Welsh given: the English
 
 
 # --- conditional questions --------------------------------------------------------------
