@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from peerreview.core.directory.models import School
 from peerreview.extensions import db
 from surveys import codes
-from surveys.models import AccessCode, Item, RunSchool, SurveyRun, TemplateVersion
+from surveys.models import AccessCode, Item, RunSchool, Section, SurveyRun, TemplateVersion
 from surveys.questions import localised, question_for
 
 # Longer than any code we issue: anything longer is refused without a query.
@@ -52,6 +53,16 @@ class Access:
         return self.run.version
 
 
+def _run_school():
+    """RunSchool with its run, school and the whole questionnaire (sections, items) in three
+    queries instead of one per section: a submission reads every item."""
+    return select(RunSchool).options(
+        joinedload(RunSchool.school),
+        joinedload(RunSchool.run).joinedload(SurveyRun.version)
+        .selectinload(TemplateVersion.sections).selectinload(Section.items),
+    )
+
+
 def canonical_code(raw: str | None) -> str | None:
     """The code someone typed (from a slip, or a link's end) as it appears in an address,
     or None when it cannot be a code we issued."""
@@ -75,7 +86,7 @@ def find_access(raw: str, secret: str) -> Access | None:
     if codes.looks_like_single_use(raw):
         access_code = db.session.scalar(select(AccessCode).where(AccessCode.code_hash == codes.hash_code(secret, raw)))
         if access_code is not None:
-            run_school = db.session.scalar(select(RunSchool).where(
+            run_school = db.session.scalar(_run_school().where(
                 RunSchool.run_id == access_code.run_id, RunSchool.school_id == access_code.school_id))
             if run_school is None:  # the school has left the run
                 return None
@@ -83,7 +94,7 @@ def find_access(raw: str, secret: str) -> Access | None:
     lowered = raw.lower()
     if not _OPEN_CODE.match(lowered):
         return None
-    run_school = db.session.scalar(select(RunSchool).where(RunSchool.open_code == lowered))
+    run_school = db.session.scalar(_run_school().where(RunSchool.open_code == lowered))
     if run_school is None:
         return None
     return Access(run_school.run, run_school, None, run_school.open_code)

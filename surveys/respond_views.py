@@ -273,6 +273,8 @@ def submit(code: str):
     if page is not None:
         return page
     locale = _locale_for(access.run)
+    # Read before saving: the save commits, and a committed object would be read again.
+    run_id, closes_on, code, open_link = access.run.id, access.run.closes_on, access.code, access.is_open_link
     with force_locale(locale):
         form = _form(access, locale, request.form)
         if not form.validate():
@@ -282,12 +284,12 @@ def submit(code: str):
                           access_code=access.access_code)
         except CodeAlreadyUsed:
             return _problem_page(access, queries.USED)
-    response = redirect(url_for("respond.thanks", code=access.code, **_lang_arg()), code=303)
-    if access.is_open_link:
+    response = redirect(url_for("respond.thanks", code=code, **_lang_arg()), code=303)
+    if open_link:
         # Says only "already answered": no time, no school, nothing about the person.
-        days_left = (access.run.closes_on - clock.today()).days + 1
+        days_left = (closes_on - clock.today()).days + 1
         response.set_cookie(
-            _answered_cookie(access.run.id), "1", max_age=int(timedelta(days=days_left).total_seconds()),
+            _answered_cookie(run_id), "1", max_age=int(timedelta(days=days_left).total_seconds()),
             path=url_for("respond.start"), httponly=True, samesite="Lax",
             secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         )
