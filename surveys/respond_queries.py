@@ -53,14 +53,16 @@ class Access:
         return self.run.version
 
 
-def _run_school():
-    """RunSchool with its run, school and the whole questionnaire (sections, items) in three
-    queries instead of one per section: a submission reads every item."""
-    return select(RunSchool).options(
-        joinedload(RunSchool.school),
-        joinedload(RunSchool.run).joinedload(SurveyRun.version)
-        .selectinload(TemplateVersion.sections).selectinload(Section.items),
-    )
+def _run_school(with_questionnaire: bool):
+    """RunSchool with its run and school, and when a page is to be shown the whole
+    questionnaire (sections, items) in three queries instead of one per section. A
+    submission reads the items more cheaply (responding.item_specs)."""
+    options = [joinedload(RunSchool.school), joinedload(RunSchool.run)]
+    if with_questionnaire:
+        options = [joinedload(RunSchool.school),
+                   joinedload(RunSchool.run).joinedload(SurveyRun.version)
+                   .selectinload(TemplateVersion.sections).selectinload(Section.items)]
+    return select(RunSchool).options(*options)
 
 
 def canonical_code(raw: str | None) -> str | None:
@@ -77,7 +79,7 @@ def canonical_code(raw: str | None) -> str | None:
     return None
 
 
-def find_access(raw: str, secret: str) -> Access | None:
+def find_access(raw: str, secret: str, with_questionnaire: bool = True) -> Access | None:
     """The run and school a code opens, or None for a code we never issued (forged, mistyped
     or from a deleted run): the caller shows one page for all of those."""
     raw = (raw or "").strip()
@@ -86,7 +88,7 @@ def find_access(raw: str, secret: str) -> Access | None:
     if codes.looks_like_single_use(raw):
         access_code = db.session.scalar(select(AccessCode).where(AccessCode.code_hash == codes.hash_code(secret, raw)))
         if access_code is not None:
-            run_school = db.session.scalar(_run_school().where(
+            run_school = db.session.scalar(_run_school(with_questionnaire).where(
                 RunSchool.run_id == access_code.run_id, RunSchool.school_id == access_code.school_id))
             if run_school is None:  # the school has left the run
                 return None
@@ -94,7 +96,7 @@ def find_access(raw: str, secret: str) -> Access | None:
     lowered = raw.lower()
     if not _OPEN_CODE.match(lowered):
         return None
-    run_school = db.session.scalar(_run_school().where(RunSchool.open_code == lowered))
+    run_school = db.session.scalar(_run_school(with_questionnaire).where(RunSchool.open_code == lowered))
     if run_school is None:
         return None
     return Access(run_school.run, run_school, None, run_school.open_code)

@@ -25,7 +25,7 @@ from peerreview.core import clock
 from peerreview.extensions import limiter
 from surveys import respond_queries as queries
 from surveys.questions import LONG_TEXT_MAX, SHORT_TEXT_MAX, field_name, localised, question_for
-from surveys.responding import CodeAlreadyUsed, build_form, pages, save_response
+from surveys.responding import CodeAlreadyUsed, build_form, form_from_specs, item_specs, pages, save_response
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
 
@@ -144,9 +144,9 @@ def _answered_cookie(run_id: int) -> str:
     return f"answered_{run_id}"
 
 
-def _access_or_page(code: str):
+def _access_or_page(code: str, with_questionnaire: bool = True):
     """(access, None) when the code can be answered now, else (None, the page to show)."""
-    access = queries.find_access(code, current_app.config["SECRET_KEY"])
+    access = queries.find_access(code, current_app.config["SECRET_KEY"], with_questionnaire)
     if access is None:
         return None, _not_valid()
     problem = queries.problem(access, clock.today())
@@ -269,19 +269,22 @@ def _rate_key() -> str:
 @bp.post("/<code>")
 @limiter.limit(lambda: current_app.config.get("OPEN_LINK_RATE_LIMIT", DEFAULT_RATE_LIMIT), key_func=_rate_key)
 def submit(code: str):
-    access, page = _access_or_page(code)
+    # The busiest route: the questionnaire is read as plain values (item_specs) and its
+    # form class comes from a cache; the full questionnaire loads only to show errors.
+    access, page = _access_or_page(code, with_questionnaire=False)
     if page is not None:
         return page
     locale = _locale_for(access.run)
     # Read before saving: the save commits, and a committed object would be read again.
     run_id, closes_on, code, open_link = access.run.id, access.run.closes_on, access.code, access.is_open_link
     with force_locale(locale):
-        form = _form(access, locale, request.form)
+        specs = item_specs(access.run.version_id)
+        form = form_from_specs(specs, locale, request.form)
         if not form.validate():
             return _questionnaire(access, form, locale, status=400)
         try:
             save_response(access.run, access.run_school.school_id, form, locale, clock.today(),
-                          access_code=access.access_code)
+                          access_code=access.access_code, specs=specs)
         except CodeAlreadyUsed:
             return _problem_page(access, queries.USED)
     response = redirect(url_for("respond.thanks", code=code, **_lang_arg()), code=303)
