@@ -23,8 +23,9 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from peerreview.core.directory.models import School
 from peerreview.extensions import db
@@ -190,6 +191,17 @@ def _compute(run: SurveyRun) -> _Computed:
         counts = {s: (min(n, threshold - 1) if not respondents.shows(s) else n) for s, n in answered.items()}
         per_question[item.key] = suppress(counts, threshold)
     return _Computed(run, schools, responses, respondents, values, per_question, list(rows_by_id.values()))
+
+
+def results_released(run: SurveyRun, today: date) -> bool:
+    """Results are shown only once a run has closed. While it is open, someone watching the
+    figures change after a colleague says "I've just done it" could read that person's
+    answers from the difference, however large the group."""
+    return today > run.closes_on
+
+
+def responses_so_far(run: SurveyRun) -> int:
+    return db.session.scalar(select(func.count(SurveyResponse.id)).where(SurveyResponse.run_id == run.id)) or 0
 
 
 def previous_run(run: SurveyRun) -> SurveyRun | None:

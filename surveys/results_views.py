@@ -8,17 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import format_date, get_locale, gettext as _, ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from peerreview.core import permissions
+from peerreview.core import clock, permissions
 from peerreview.core.permissions import Action
 from peerreview.extensions import db
 from surveys import charts, exports
 from surveys.models import RunSchool, SurveyRun
 from surveys.questions import Summary
-from surveys.results import COMPLEMENT, PARTNERSHIP, Cell, QuestionResult, RunResults, Scope, raw_answers, run_results
+from surveys.results import (
+    COMPLEMENT, PARTNERSHIP, Cell, QuestionResult, RunResults, Scope, raw_answers, responses_so_far, results_released,
+    run_results,
+)
 
 bp = Blueprint("survey_results", __name__, url_prefix="/manage/surveys")
 
@@ -195,11 +198,19 @@ def rating_bands() -> list[tuple[str, int, int]]:
 # --- pages ------------------------------------------------------------------------------
 
 
+def _not_released(run: SurveyRun, school=None):
+    """The page shown instead of results while the run is still open."""
+    return render_template("surveys/results/pending.html", run=run, school=school,
+                           responses=responses_so_far(run))
+
+
 @bp.get("/<int:run_id>/results")
 @login_required
 def overview(run_id: int):
     run = _run_or_404(run_id)
     permissions.require(current_user, Action.MANAGE_SURVEYS, run.partnership)
+    if not results_released(run, clock.today()):
+        return _not_released(run)
     results = run_results(run, Scope(), _locale())
     specs = [(_("Partnership"), PARTNERSHIP, False), (_("Partnership, last survey"), PARTNERSHIP, True)]
     return render_template(
@@ -218,6 +229,8 @@ def school(run_id: int, school_id: int):
     run = _run_or_404(run_id)
     school = _run_school_or_404(run, school_id)
     permissions.require(current_user, Action.SCHOOL_SURVEYS, school)
+    if not results_released(run, clock.today()):
+        return _not_released(run, school)
     with_partnership = permissions.can(current_user, Action.PARTNERSHIP_RESULTS, run.partnership)
     results = run_results(run, Scope(frozenset({school.id}), with_partnership), _locale())
     specs = [(_("This school"), school.id, False)]
@@ -255,6 +268,12 @@ def _format_or_404(fmt: str) -> str:
     return fmt
 
 
+def _released_or_409(run: SurveyRun) -> None:
+    if not results_released(run, clock.today()):
+        abort(409, description=_("Results can be downloaded once the survey has closed on %(date)s.",
+                                 date=format_date(run.closes_on)))
+
+
 def _about(run: SurveyRun) -> list[str]:
     return [
         run.title,
@@ -281,6 +300,7 @@ def export_aggregates(run_id: int, fmt: str):
         with_partnership = permissions.can(current_user, Action.PARTNERSHIP_RESULTS, run.partnership)
         scope, school_id = Scope(frozenset({school.id}), with_partnership), school.id
         name = f"survey-{run.id}-school-{school.urn}-aggregates"
+    _released_or_409(run)
     results = run_results(run, scope, "en", with_texts=False, compare=False)
     rows = exports.aggregate_rows(results)
     if fmt == "csv":
@@ -297,6 +317,7 @@ def export_answers(run_id: int, fmt: str):
     run = _run_or_404(run_id)
     permissions.require(current_user, Action.MANAGE_SURVEYS, run.partnership)
     _format_or_404(fmt)
+    _released_or_409(run)
     raw = raw_answers(run, "en")
     columns, rows = exports.raw_columns(raw), exports.raw_rows(raw)
     if fmt == "csv":

@@ -350,3 +350,34 @@ def test_permissions_matrix(matrix, app, role):
         if status != statuses[role]:
             failures.append(f"{url}: {status}, expected {statuses[role]}")
     assert not failures, failures
+
+
+def test_results_wait_until_the_survey_has_closed(client, world, monkeypatch):
+    """While a run is open, figures changing just after someone says they answered would
+    give their answers away: pages show only the count so far, exports refuse."""
+    p = world.partnership()
+    school = world.school(p, "Open Survey Primary")
+    world.person("admin@trust.org.uk", ("admin", p))
+    world.person("head@school.org.uk", ("head", school))
+    run = make_run(p, [school], opens=date(2026, 3, 1), closes=date(2026, 3, 31))
+    add_responses(run, school, 8, {"pv1": "agree"})
+    monkeypatch.setattr("peerreview.core.clock.today", lambda: date(2026, 3, 20))
+
+    sign_in(client, "admin@trust.org.uk")
+    page = client.get(f"/manage/surveys/{run.id}/results").get_data(as_text=True)
+    assert "Results will be ready after the survey closes" in page
+    assert "8 responses so far" in page
+    assert "agree or strongly agree" not in page
+    for url in (f"/manage/surveys/{run.id}/export/aggregates.csv", f"/manage/surveys/{run.id}/export/answers.xlsx"):
+        response = client.get(url)
+        assert response.status_code == 409
+        assert "once the survey has closed" in response.get_data(as_text=True)
+
+    client.get("/logout")
+    sign_in(client, "head@school.org.uk")
+    page = client.get(f"/manage/surveys/{run.id}/results/schools/{school.id}").get_data(as_text=True)
+    assert "Results will be ready after the survey closes" in page
+
+    monkeypatch.setattr("peerreview.core.clock.today", lambda: date(2026, 4, 1))
+    page = client.get(f"/manage/surveys/{run.id}/results/schools/{school.id}").get_data(as_text=True)
+    assert "agree or strongly agree" in page
