@@ -109,7 +109,7 @@ def create_questionnaire(partnership: Partnership, title: str, audience: str, *,
         version.title_cy, version.intro_en, version.intro_cy = source.title_cy, source.intro_en, source.intro_cy
         _copy_content(source, version)
     else:
-        version.sections.append(Section(position=0, title_en=_("Questions")))
+        version.sections.append(Section(position=0, title_en="Questions", title_cy="Cwestiynau"))
     template.versions.append(version)
     db.session.add(template)
     detail = f"Questionnaire '{version.title_en}' created"

@@ -61,7 +61,7 @@ def _locale_for(run) -> str:
     """Welsh only when the run offers it and the person asked for it (the site's language
     switch, ?lang=cy, or their browser); English otherwise, whatever the cookie says."""
     if run is None:
-        return WELSH if str(get_locale() or ENGLISH).startswith("cy") else ENGLISH
+        return _asked_language() or (WELSH if str(get_locale() or ENGLISH).startswith("cy") else ENGLISH)
     if not run.welsh:
         return ENGLISH
     asked = _asked_language()

@@ -536,3 +536,8 @@ def test_nothing_about_the_respondent_is_kept(client, survey, caplog):
     assert "203.0.113.77" not in caplog.text
     row = db.session.execute(text("SELECT * FROM survey_response")).mappings().one()
     assert not any(str(v) in ("203.0.113.77", "SecretBrowser/1.0") for v in row.values())
+
+
+def test_the_code_entry_page_follows_lang_cy_on_a_first_visit(client):
+    page = client.get("/s/?lang=cy").get_data(as_text=True)
+    assert 'lang="cy"' in page
