@@ -58,3 +58,69 @@ def test_known_names_for_partnership(world):
     assert {"Harriet", "Quigley", "Tomasz", "Wojcik", "Gwen", "Ffrancon-Davies"} <= names
     assert "Zebedee" not in names and "Mrs" not in names
     assert redact("harriet and Mr Wojcik said Gwen was great", names) == "[name] and Mr [name] said [name] was great"
+
+
+# Other likely personal names: capitalised words that are not school vocabulary and do not
+# start a sentence.
+@pytest.mark.parametrize("text, expected", [
+    ("I spoke to Jamie about it", "I spoke to [name] about it"),
+    ("My son Oliver and his friend Amira O'Neill's mum", "My son [name] and his friend [name] mum"),
+    ("Jamie Smith was great", "[name] was great"),
+    ("Year 2 with Miss Harper, Mrs McDonald and Mr Ffrancon-Davies.",
+     "Year 2 with Miss [name], Mrs [name] and Mr [name]."),
+    ("Great lessons. Later Kai and Zara left early.", "Great lessons. Later [name] and [name] left early."),
+    ("Dr. Jones said so.", "Dr. [name] said so."),
+])
+def test_likely_names_are_guessed(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "We love Maths and PE on Monday",
+    "Year 6 SATs",
+    "The Headteacher and the SENCO",
+    "Sports Day and World Book Day were in June, after the Christmas Fair.",
+    "Reading with Little Wandle phonics and White Rose maths in KS1.",
+    "The Deputy Head and the Governors met the Trust CEO in the Hall.",
+    "My daughter uses Google Classroom and Seesaw on her iPad.",
+    "We went to St Mary's for the Nativity.",
+    "Thank You For Everything You Do",
+    "Jamie was great.",  # a sentence-initial name the platform does not hold is kept (documented)
+    "EVERYTHING IS FINE HERE",
+])
+def test_no_false_names(text):
+    assert redact(text) == text
+
+
+def test_extra_vocabulary_keeps_school_names():
+    assert redact("We love Alder Primary and Penrhyn") == "We love [name] Primary and [name]"
+    assert redact("We love Alder Primary and Penrhyn", vocabulary={"alder", "Penrhyn"}) == "We love Alder Primary and Penrhyn"
+
+
+def test_links_keep_the_full_stop_after_them():
+    assert redact("See www.example.org. Then ring.") == "See [link]. Then ring."
+    assert redact("Mixed: https://a.example.com/x, then CF10 3AT!") == "Mixed: [link], then [postcode]!"
+
+
+def test_every_marker_in_one_comment():
+    text = "Jo at jo@example.com, 07700 900123, CF10 3AT, https://x.example.org and ask Mr Brown or Priya."
+    assert redact(text) == "Jo at [email], [phone], [postcode], [link] and ask Mr [name] or [name]."
+
+
+def test_redactor_is_compiled_once_per_name_set():
+    from surveys.insights.redaction import redactor
+    assert redactor({"Sarah"}) is redactor(["Sarah"])
+    assert redactor({"Sarah"}).redact("sarah said") == "[name] said"
+
+
+def test_school_vocabulary_for_partnership(world):
+    from surveys.insights.redaction import school_vocabulary_for
+    p = world.partnership("Penrhyn Federation")
+    world.school(p, name="Ysgol Glan-y-Môr")
+    world.school(p, name="St Aldhelm's CE Primary")
+    other = world.partnership("Faraway Trust")
+    world.school(other, name="Zennor Academy")
+    words = school_vocabulary_for(p.id)
+    assert {"penrhyn", "ysgol", "glan-y-môr", "aldhelm"} <= words
+    assert "zennor" not in words
+    assert redact("Aldhelm and Penrhyn are close to Zennor", vocabulary=words) == "Aldhelm and Penrhyn are close to [name]"
