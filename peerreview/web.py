@@ -72,8 +72,9 @@ def register_commands(app: Flask) -> None:
     from peerreview.core.accounts.cli import create_user_command
     from peerreview.core.directory.cli import import_schools_command
     from peerreview.demo import seed_demo_command
+    from surveys.insights.cli import analyse_text_command
 
-    for command in (create_user_command, import_schools_command, seed_demo_command):
+    for command in (create_user_command, import_schools_command, seed_demo_command, analyse_text_command):
         app.cli.add_command(command)
 
 
