@@ -14,6 +14,10 @@ The rule (``surveys.anonymity.suppress`` decides; this module only feeds it):
    over it.
 3. Free text only for groups shown at step 2, redacted, in a shuffled order. The
    partnership's comments are those of the schools shown, never of a withheld school.
+   Each comment is analysed once (``surveys.insights.store``); the "What people said"
+   summary of a group is made from the stored analyses of the comments shown. A comment
+   flagged for safeguarding is never shown here (it goes to the administrators' queue);
+   the page says how many were left out.
 
 ``run_results`` gives the aggregates (pages, aggregate exports), ``raw_answers`` the rows
 (the raw export, admins only). Both take the same ``Scope``.
@@ -30,7 +34,10 @@ from sqlalchemy import func, select
 from peerreview.core.directory.models import School
 from peerreview.extensions import db
 from surveys.anonymity import Suppression, suppress
+from surveys.insights import store, summaries
+from surveys.insights.models import TEXT_KINDS
 from surveys.insights.redaction import known_names_for, redact
+from surveys.insights.safeguarding import flags as safeguarding_flags
 from surveys.models import Answer, Item, RunSchool, SurveyResponse, SurveyRun, TemplateVersion
 from surveys.questions import QuestionType, Summary, localised, question_for
 
@@ -80,6 +87,12 @@ class Cell:
     summary: Summary | None = None  # only when shown
     unit: str = "answers"  # what was too few: "responses" (the whole group) or "answers" (this question)
     previous: Summary | None = None  # the previous run's, only when shown there too
+    # Free text: the stored analyses of the comments shown (none flagged), how many flagged
+    # comments were left out, and the summary of what people said.
+    comments: list[summaries.Comment] = field(default_factory=list)
+    previous_comments: list[summaries.Comment] | None = None
+    flagged: int = 0
+    insight: summaries.InsightSummary | None = None
 
     @property
     def change(self) -> float | None:
@@ -120,6 +133,19 @@ class RunResults:
     def group(self, key) -> Group | None:
         return next((g for g in self.groups if g.key == key), None)
 
+    def insight_for(self, key) -> summaries.InsightSummary | None:
+        """What people said in a group across every free-text question shown for it."""
+        cells = [q.cells[key] for q in self.questions if q.is_text and key in q.cells and q.cells[key].shown]
+        if not cells:
+            return None
+        comments = [c for cell in cells for c in cell.comments]
+        previous = [c for cell in cells if cell.previous_comments is not None for c in cell.previous_comments]
+        has_previous = any(cell.previous_comments is not None for cell in cells)
+        return summaries.summarise(comments, previous if has_previous else None)
+
+    def flagged_for(self, key) -> int:
+        return sum(q.cells[key].flagged for q in self.questions if q.is_text and key in q.cells)
+
     @property
     def schools(self) -> list[Group]:
         return [g for g in self.groups if not g.is_partnership]
@@ -137,6 +163,7 @@ class _Computed:
     values: dict[str, dict[int, list]]
     per_question: dict[str, Suppression]
     rows: list[tuple[int, dict[str, object]]]  # (school id, item key -> value) per response
+    answer_ids: dict[str, dict[int, list[int]]] = field(default_factory=dict)  # parallel to values
 
 
 def _reason(suppression: Suppression, counts: dict, key, threshold: int) -> str | None:
@@ -169,8 +196,9 @@ def _compute(run: SurveyRun) -> _Computed:
         rows_by_id[response_id] = (school_id, {})
 
     values: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for response_id, item_id, value in db.session.execute(
-        select(Answer.response_id, Answer.item_id, Answer.value)
+    answer_ids: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for answer_id, response_id, item_id, value in db.session.execute(
+        select(Answer.id, Answer.response_id, Answer.item_id, Answer.value)
         .join(SurveyResponse).where(SurveyResponse.run_id == run.id).order_by(Answer.response_id)
     ):
         if response_id not in rows_by_id or value in (None, "", []):
@@ -181,6 +209,7 @@ def _compute(run: SurveyRun) -> _Computed:
         school_id, row = rows_by_id[response_id]
         row[key] = value
         values[key][school_id].append(value)
+        answer_ids[key][school_id].append(answer_id)
 
     respondents = suppress(responses, threshold)
     per_question = {}
@@ -190,7 +219,8 @@ def _compute(run: SurveyRun) -> _Computed:
         # below the threshold, suppress hides it and still finds its complement.
         counts = {s: (min(n, threshold - 1) if not respondents.shows(s) else n) for s, n in answered.items()}
         per_question[item.key] = suppress(counts, threshold)
-    return _Computed(run, schools, responses, respondents, values, per_question, list(rows_by_id.values()))
+    return _Computed(run, schools, responses, respondents, values, per_question, list(rows_by_id.values()),
+                     answer_ids)
 
 
 def results_released(run: SurveyRun, today: date) -> bool:
@@ -220,23 +250,47 @@ def previous_run(run: SurveyRun) -> SurveyRun | None:
     )
 
 
+def _text_answers(computed: _Computed, item: Item, school_id: int) -> list[tuple[int, object]]:
+    return list(zip(computed.answer_ids.get(item.key, {}).get(school_id, []),
+                    computed.values.get(item.key, {}).get(school_id, [])))
+
+
 def _cells(computed: _Computed, item: Item, locale: str, names: frozenset[str], scope: Scope,
-           with_texts: bool) -> dict[int | str, Cell]:
+           with_texts: bool, analyses: dict[int, summaries.Comment] | None = None) -> dict[int | str, Cell]:
     threshold = computed.run.threshold
     kind = question_for(item)
     by_school = computed.values.get(item.key, {})
     suppression = computed.per_question[item.key]
     answered = {s.id: len(by_school.get(s.id, [])) for s in computed.schools}
     cells: dict[int | str, Cell] = {}
+    analyses = analyses or {}
 
     def summarise(values: list) -> Summary:
-        if kind.is_text:
-            texts = list(values)
-            _shuffler.shuffle(texts)
-            summary = kind.summarise(texts, locale)
-            summary.texts = [redact(t, names) for t in summary.texts] if with_texts else []
-            return summary
         return kind.summarise(values, locale)
+
+    def text_cell(pairs: list[tuple[int, object]]) -> Cell:
+        """A shown group's comments: flagged ones left out (and counted), the rest redacted
+        (from the stored analysis) and shuffled."""
+        shown: list[tuple[int, str]] = []
+        comments: list[summaries.Comment] = []
+        flagged = 0
+        for answer_id, value in pairs:
+            if not isinstance(value, str) or not value.strip():
+                continue
+            stored = analyses.get(answer_id)
+            if (stored.flagged if stored is not None else bool(safeguarding_flags(value))):
+                flagged += 1
+                continue
+            if stored is not None:
+                comments.append(stored)
+            shown.append((answer_id, value))
+        _shuffler.shuffle(shown)
+        summary = kind.summarise([v for _a, v in shown], locale)
+        if with_texts:
+            summary.texts = [analyses[a].redacted if a in analyses else redact(v, names) for a, v in shown]
+        else:
+            summary.texts = []
+        return Cell(True, None, summary, comments=comments, flagged=flagged)
 
     for school in computed.schools:
         if not scope.includes(school.id):
@@ -246,6 +300,8 @@ def _cells(computed: _Computed, item: Item, locale: str, names: frozenset[str], 
                                     unit="responses")
         elif not suppression.shows(school.id):
             cells[school.id] = Cell(False, _reason(suppression, answered, school.id, threshold))
+        elif kind.is_text:
+            cells[school.id] = text_cell(_text_answers(computed, item, school.id))
         else:
             cells[school.id] = Cell(True, None, summarise(by_school.get(school.id, [])))
 
@@ -259,9 +315,9 @@ def _cells(computed: _Computed, item: Item, locale: str, names: frozenset[str], 
         elif kind.is_text:
             # Only comments from schools shown for this question: a comment from a withheld
             # school must not surface in the partnership's list either.
-            visible = [v for s in computed.schools if suppression.shows(s.id) and computed.respondents.shows(s.id)
-                       for v in by_school.get(s.id, [])]
-            cells[PARTNERSHIP] = Cell(True, None, summarise(visible))
+            visible = [pair for s in computed.schools if suppression.shows(s.id) and computed.respondents.shows(s.id)
+                       for pair in _text_answers(computed, item, s.id)]
+            cells[PARTNERSHIP] = text_cell(visible)
         else:
             cells[PARTNERSHIP] = Cell(True, None, summarise([v for s in computed.schools for v in by_school.get(s.id, [])]))
     return cells
@@ -287,26 +343,42 @@ def run_results(run: SurveyRun, scope: Scope = EVERYTHING, locale: str = "en", *
                                 _reason(computed.respondents, computed.responses, school.id, threshold),
                                 computed.responses[school.id] if shown else None))
 
+    analyses = _stored_analyses(computed) if with_texts else {}
+
     previous = previous_run(run) if compare else None
     previous_cells: dict[str, dict] = {}
     if previous is not None:
         prev_computed = _compute(previous)
+        prev_analyses = _stored_analyses(prev_computed) if with_texts else {}
         prev_items = {i.key: i for i in previous.version.items}
         for key, prev_item in prev_items.items():
             if key in computed.per_question:
-                previous_cells[key] = _cells(prev_computed, prev_item, locale, names, scope, with_texts=False)
+                previous_cells[key] = _cells(prev_computed, prev_item, locale, names, scope, with_texts=False,
+                                             analyses=prev_analyses)
 
     questions: list[QuestionResult] = []
     for number, item in enumerate(run.version.items, start=1):
-        cells = _cells(computed, item, locale, names, scope, with_texts)
+        cells = _cells(computed, item, locale, names, scope, with_texts, analyses)
         before = previous_cells.get(item.key, {})
         for key, cell in cells.items():
             old = before.get(key)
             if cell.shown and old is not None and old.shown:
                 cell.previous = old.summary
+                if with_texts and item.kind in TEXT_KINDS:
+                    cell.previous_comments = old.comments
+            if cell.shown and with_texts and item.kind in TEXT_KINDS:
+                cell.insight = summaries.summarise(cell.comments, cell.previous_comments)
         questions.append(QuestionResult(number, item, question_for(item), localised(item, "text", locale),
                                         localised(item.section, "title", locale), cells))
     return RunResults(run, threshold, previous, groups, questions)
+
+
+def _stored_analyses(computed: _Computed) -> dict[int, summaries.Comment]:
+    """The run's comments analysed (once: later calls find them stored) and read back."""
+    store.ensure_analysed(run=computed.run)
+    text_keys = {i.key for i in computed.run.version.items if i.kind in TEXT_KINDS}
+    ids = [a for key in text_keys for ids in computed.answer_ids.get(key, {}).values() for a in ids]
+    return store.analyses_for(ids)
 
 
 # --- raw answers ------------------------------------------------------------------------
@@ -349,6 +421,8 @@ def raw_answers(run: SurveyRun, locale: str = "en") -> RawAnswers:
             if item.key not in answers or not computed.per_question[item.key].shows(school_id):
                 continue
             value = display_value(kinds[item.key], answers[item.key], locale)
+            if kinds[item.key].is_text and safeguarding_flags(str(value)):
+                continue  # a flagged comment goes to the safeguarding queue, not into exports
             row[item.key] = redact(value, names) if kinds[item.key].is_text else value
         rows.append((school_id, row))
     _shuffler.shuffle(rows)
