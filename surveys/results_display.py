@@ -9,6 +9,7 @@ from flask_babel import get_locale, gettext as _, ngettext
 from markupsafe import Markup
 
 from surveys import charts
+from surveys.insights.summaries import InsightSummary, sentiment_words
 from surveys.questions import Summary
 from surveys.results import COMPLEMENT, Cell, QuestionResult
 
@@ -100,6 +101,8 @@ class QuestionView:
     chart: Markup | None = None
     comments: list[str] = field(default_factory=list)
     comment_count: int = 0
+    flagged: int = 0  # comments left out under the safeguarding procedure
+    insight: "InsightView | None" = None
 
 
 def question_view(q: QuestionResult, specs: list[tuple[str, object, bool]], threshold: int) -> QuestionView:
@@ -127,6 +130,9 @@ def question_view(q: QuestionResult, specs: list[tuple[str, object, bool]], thre
     if q.is_text:
         # Comments of the page's own group only (the first column): a head reads their own
         # school's, an admin the partnership's (from the schools shown).
+        if columns and columns[0].cell is not None and columns[0].cell.shown:
+            view.flagged = columns[0].cell.flagged
+            view.insight = insight_view(columns[0].cell.insight)
         if columns and columns[0].summary is not None:
             view.comments = columns[0].summary.texts[:COMMENTS_SHOWN]
             view.comment_count = columns[0].summary.answered
@@ -164,3 +170,82 @@ def rating_bands() -> list[tuple[str, int, int]]:
     return [(_("0 to 4"), 0, 4), (_("5 or 6"), 5, 6), (_("7 or 8"), 7, 8), (_("9 or 10"), 9, 10)]
 
 
+
+
+# --- what people said (themes and sentiment) ---------------------------------------------
+
+
+def sentiment_label(label: str) -> str:
+    return {"positive": _("Positive"), "neutral": _("Neutral or mixed"), "negative": _("Negative")}[label]
+
+
+def mean_in_words(mean: float | None) -> str:
+    return {
+        "very_positive": _("very positive"), "positive": _("mostly positive"), "mixed": _("mixed"),
+        "negative": _("mostly negative"), "very_negative": _("very negative"), "none": "",
+    }[sentiment_words(mean)]
+
+
+def points_change(change: float | None) -> str:
+    """A change in a share in words: "up 6 points", "down 3 points", "no change"."""
+    if change is None:
+        return ""
+    points = round(change * 100)
+    if points > 0:
+        return ngettext("up %(num)d point", "up %(num)d points", points)
+    if points < 0:
+        return ngettext("down %(num)d point", "down %(num)d points", -points)
+    return _("no change")
+
+
+@dataclass
+class SplitRow:
+    key: str
+    label: str
+    count: int
+    share: str
+    width: int  # per cent, for the bar
+    change: str = ""
+
+
+@dataclass
+class ThemeRow:
+    key: str
+    name: str
+    description: str
+    count: int
+    share: str
+    feeling: str
+    change: str
+    quotes: list = field(default_factory=list)  # (text, label in words)
+
+
+@dataclass
+class InsightView:
+    comments: int
+    based_on: str
+    split: list[SplitRow]
+    themes: list[ThemeRow]
+    phrases: list[str]
+    unthemed: int
+    compared: bool  # whether a previous run was compared
+
+
+def insight_view(insight: InsightSummary | None) -> InsightView | None:
+    if insight is None or insight.comments == 0:
+        return None
+    changes = insight.split_change or {}
+    split = [SplitRow(label, sentiment_label(label), getattr(insight.split, label), pct(insight.split.share(label)),
+                      round(insight.split.share(label) * 100), points_change(changes.get(label)))
+             for label in ("positive", "neutral", "negative")]
+    themes = [
+        ThemeRow(t.key, t.name, t.description, t.count, pct(t.share), mean_in_words(t.mean), points_change(t.change),
+                 [(q.text, sentiment_label(q.label)) for q in t.quotes])
+        for t in insight.themes
+    ]
+    return InsightView(
+        comments=insight.comments,
+        based_on=ngettext("Based on %(num)d comment.", "Based on %(num)d comments.", insight.comments),
+        split=split, themes=themes, phrases=[phrase for phrase, _n in insight.phrases],
+        unthemed=insight.unthemed, compared=insight.previous is not None and insight.previous.comments > 0,
+    )

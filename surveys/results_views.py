@@ -13,7 +13,9 @@ from peerreview.core import clock, permissions
 from peerreview.core.permissions import Action
 from peerreview.extensions import db
 from surveys import exports
-from surveys.results_display import COMMENTS_SHOWN, current_locale, pct, question_view, withheld_text
+from surveys.results_display import (
+    COMMENTS_SHOWN, current_locale, insight_view, pct, question_view, withheld_text,
+)
 from surveys.models import RunSchool, SurveyRun
 from surveys.results import (
     PARTNERSHIP, Scope, raw_answers, responses_so_far, results_released, run_results,
@@ -66,6 +68,7 @@ def overview(run_id: int):
         questions=[question_view(q, specs, run.threshold) for q in results.questions],
         comparison=[q for q in results.questions if not q.is_text and q.has_positive],
         withheld_text=withheld_text, pct=pct, comments_shown=COMMENTS_SHOWN,
+        said=_across_questions(results, PARTNERSHIP),
     )
 
 
@@ -90,7 +93,16 @@ def school(run_id: int, school_id: int):
         questions=[question_view(q, specs, run.threshold) for q in results.questions],
         is_admin=permissions.can(current_user, Action.MANAGE_SURVEYS, run.partnership),
         withheld_text=withheld_text, comments_shown=COMMENTS_SHOWN,
+        said=_across_questions(results, school.id),
     )
+
+
+def _across_questions(results, key):
+    """What people said in one group across every free-text question, where the run has
+    more than one (with one, the question's own panel says it all)."""
+    if sum(1 for q in results.questions if q.is_text) < 2:
+        return None
+    return insight_view(results.insight_for(key))
 
 
 # --- exports ----------------------------------------------------------------------------
