@@ -26,6 +26,7 @@ def import_models() -> None:
     import peerreview.core.accounts.models  # noqa: F401
     import peerreview.core.audit  # noqa: F401
     import peerreview.core.directory.models  # noqa: F401
+    import surveys.insights.models  # noqa: F401
     import surveys.models  # noqa: F401
 
 
@@ -59,12 +60,13 @@ def register_blueprints(app: Flask) -> None:
     from peerreview.core.language import bp as language_bp
     from peerreview.dashboard.views import bp as dashboard_bp
     from surveys.builder_views import bp as questionnaires_bp
+    from surveys.insights.queue_views import bp as safeguarding_bp
     from surveys.respond_views import bp as respond_bp
     from surveys.results_views import bp as survey_results_bp
     from surveys.run_views import bp as survey_runs_bp
 
     for bp in (health_bp, language_bp, accounts_bp, directory_bp, schools_import_bp, dashboard_bp,
-               questionnaires_bp, survey_runs_bp, respond_bp, survey_results_bp):
+               questionnaires_bp, survey_runs_bp, respond_bp, survey_results_bp, safeguarding_bp):
         app.register_blueprint(bp)
 
 
