@@ -27,6 +27,7 @@ from peerreview.core.directory.importing import import_schools
 from peerreview.core.directory.models import Cluster, Partnership, School
 from peerreview.extensions import db
 from surveys import codes
+from surveys.insights import store
 from surveys.models import AccessCode, Answer, QuestionnaireTemplate, RunSchool, SurveyResponse, SurveyRun
 from surveys.questionnaires import install_builtin_templates
 
@@ -209,6 +210,8 @@ def seed_surveys(partnership: Partnership) -> dict[str, int]:
         db.session.add(AccessCode(run_id=parents.id, school_id=schools[0].id, serial=serial,
                                   code_hash=codes.hash_code(secret, code), used=serial <= 12))
     db.session.commit()
+    # Every comment analysed now, so results pages and the safeguarding queue show insight at once.
+    store.ensure_analysed(partnership_id=partnership.id)
     return counts
 
 

@@ -34,6 +34,7 @@ STAFF_CHANGE = [
     "Mr Daniels' team are stretched thin and it shows. Please look at staffing.",
     "Nothing major, it's a good place to work, but I am tired.",
     "Stop changing the curriculum plans mid-term.",
+    "A pupil in my class wrote about self-harm in her diary and I am not sure it was followed up.",
 ]
 
 PARENT = [
