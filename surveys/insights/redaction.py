@@ -213,6 +213,8 @@ _SENTENCE_BREAK = frozenset(".!?:;\n•*–—-")
 _OPENERS = frozenset(" \t\"“‘'([")
 _PLACE_PREFIXES = ("St", "St.", "Saint", "Ysgol")
 _LOWER_START_RE = re.compile(r"(?<![\w'’-])[a-z]")
+_DIGIT_RE = re.compile(r"\d")
+_TITLE_PRESENT_RE = re.compile(r"\b(?:" + "|".join(TITLES) + r")\b")
 _ADJACENT_NAMES_RE = re.compile(r"\[name\](?:\s+\[name\])+")
 _QUICK_CAPITAL_RE = re.compile(r"(?<=[^.!?:;\n\s])\s+[\"“‘'(\[]*[A-Z][a-z]")
 
@@ -282,13 +284,15 @@ class Redactor:
             text = _EMAIL_RE.sub(EMAIL, text)
         if "." in text or "/" in text:
             text = _LINK_RE.sub(LINK, text)
-        text = _PHONE_RE.sub(PHONE, text)
-        text = _POSTCODE_RE.sub(POSTCODE, text)
+        if _DIGIT_RE.search(text):  # phone numbers and postcodes both hold a digit
+            text = _PHONE_RE.sub(PHONE, text)
+            text = _POSTCODE_RE.sub(POSTCODE, text)
         if self.any_case is not None:
             text = self.any_case.sub(NAME, text)
         if self.capitalised is not None:
             text = self.capitalised.sub(NAME, text)
-        text = _replace_title_names(text)
+        if _TITLE_PRESENT_RE.search(text):
+            text = _replace_title_names(text)
         text = self._replace_capitalised(text)
         # "Mrs [name] [name]" after a known first and last name: one marker is enough.
         if "[name] [name]" in text or "[name]  " in text:

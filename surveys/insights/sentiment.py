@@ -31,7 +31,7 @@ from functools import cache
 from pathlib import Path
 
 import nltk
-from nltk.sentiment.vader import SentimentIntensityAnalyzer
+from nltk.sentiment.vader import SentiText, SentimentIntensityAnalyzer
 
 POSITIVE_FROM = 0.05
 NEGATIVE_TO = -0.05
@@ -87,6 +87,59 @@ def _lexicon_path() -> Path:
     return lexicon
 
 
+class _FastSentiText(SentiText):
+    """nltk's SentiText with the same tokens, found without building a dictionary of every
+    word joined to every punctuation mark (that costs most of a short comment's scoring).
+
+    nltk strips one leading or trailing run from ``PUNC_LIST`` off a token when what is left
+    is a word of the text with punctuation removed; a key can only be one of "punctuation +
+    word" or "word + punctuation", so checking each token directly gives identical tokens
+    (tests/surveys/test_sentiment.py compares the two)."""
+
+    def _words_and_emoticons(self):
+        words_only = {w for w in self.REGEX_REMOVE_PUNCTUATION.sub("", self.text).split() if len(w) > 1}
+        punctuation = self.PUNC_LIST
+        tokens = []
+        for token in self.text.split():
+            if len(token) <= 1:
+                continue
+            if token not in words_only:
+                for mark in punctuation:
+                    if token.endswith(mark) and token[:-len(mark)] in words_only:
+                        token = token[:-len(mark)]
+                        break
+                    if token.startswith(mark) and token[len(mark):] in words_only:
+                        token = token[len(mark):]
+                        break
+            tokens.append(token)
+        return tokens
+
+
+class _PlatformAnalyser(SentimentIntensityAnalyzer):
+    """nltk's analyser, scoring exactly as ``SentimentIntensityAnalyzer.polarity_scores``
+    (nltk 3.9/3.10) but with ``_FastSentiText``."""
+
+    def polarity_scores(self, text):
+        sentitext = _FastSentiText(text, self.constants.PUNC_LIST, self.constants.REGEX_REMOVE_PUNCTUATION)
+        sentiments = []
+        words_and_emoticons = sentitext.words_and_emoticons
+        first_index = {}
+        for idx, token in enumerate(words_and_emoticons):
+            if token not in first_index:
+                first_index[token] = idx
+        boosters = self.constants.BOOSTER_DICT
+        last = len(words_and_emoticons) - 1
+        for item in words_and_emoticons:
+            i = first_index[item]
+            lower = item.lower()
+            if (i < last and lower == "kind" and words_and_emoticons[i + 1].lower() == "of") or lower in boosters:
+                sentiments.append(0)
+                continue
+            sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
+        sentiments = self._but_check(words_and_emoticons, sentiments)
+        return self.score_valence(sentiments, text)
+
+
 @cache
 def plain_analyser() -> SentimentIntensityAnalyzer:
     """nltk's VADER with the wheel's lexicon, unadjusted (the baseline)."""
@@ -97,7 +150,7 @@ def plain_analyser() -> SentimentIntensityAnalyzer:
 def analyser() -> SentimentIntensityAnalyzer:
     """The platform's analyser: its own instance, whose lexicon is a copy with
     ``LEXICON_OVERRIDES`` applied."""
-    platform = SentimentIntensityAnalyzer(lexicon_file=_lexicon_path().as_uri())
+    platform = _PlatformAnalyser(lexicon_file=_lexicon_path().as_uri())
     platform.lexicon = {**platform.lexicon, **LEXICON_OVERRIDES}
     return platform
 

@@ -98,3 +98,20 @@ def test_overrides_live_on_a_copy_of_the_lexicon():
 def test_overrides_are_short_and_documented():
     assert 0 < len(sentiment.LEXICON_OVERRIDES) <= 12
     assert all(-4 <= v <= 4 for v in sentiment.LEXICON_OVERRIDES.values())
+
+
+def test_fast_tokens_score_exactly_as_nltk():
+    """The platform's analyser tokenises faster than nltk's SentiText; with the plain lexicon
+    it must give nltk's scores exactly."""
+    from pathlib import Path
+
+    from peerreview.demo_data import comments as demo
+    fast = sentiment._PlatformAnalyser(lexicon_file=sentiment._lexicon_path().as_uri())
+    plain = sentiment.plain_analyser()
+    school = Path(__file__).parents[1] / "data" / "sentiment_school.tsv"
+    texts = [line.split("\t", 1)[-1] for line in school.read_text(encoding="utf-8").splitlines()]
+    texts += [c for name in dir(demo) if name.isupper() for c in getattr(demo, name) if isinstance(c, str)]
+    texts += ["GREAT!!! school :) but... the food?!?", "'quoted' \"words\", (brackets) - dashes -- ok?!", "!!!", "",
+              "I don't like it, not at all!!", "kind of good, sort of bad. VERY good!", "#bad :( :-) <3 ^_^"]
+    for text in texts:
+        assert fast.polarity_scores(text) == plain.polarity_scores(text), text
