@@ -203,6 +203,12 @@ def seed_surveys(partnership: Partnership) -> dict[str, int]:
                             moods, {"pv_comments": comments.PARENT}, welsh_share=0.08),
     }
 
+    # One staff member raises a safeguarding concern (fictional), once.
+    change = next(item for item in staff_now.version.items if item.key == "st_change")
+    db.session.add(SurveyResponse(run_id=staff_now.id, version_id=staff_now.version_id, school_id=schools[1].id,
+                                  language="en", submitted_on=staff_now.closes_on,
+                                  answers=[Answer(item_id=change.id, value=comments.SAFEGUARDING_EXAMPLE)]))
+
     # Paper slips for the first school's parents: 40 printed, 12 used so far.
     secret = current_app.config["SECRET_KEY"]
     for serial in range(1, 41):

@@ -34,7 +34,6 @@ STAFF_CHANGE = [
     "Mr Daniels' team are stretched thin and it shows. Please look at staffing.",
     "Nothing major, it's a good place to work, but I am tired.",
     "Stop changing the curriculum plans mid-term.",
-    "A pupil in my class wrote about self-harm in her diary and I am not sure it was followed up.",
 ]
 
 PARENT = [
@@ -64,3 +63,7 @@ PARENT = [
     "Transition to secondary was handled really well with extra visits.",
     "I'm not sure what the school's plan is for my child's speech and language support.",
 ]
+
+# One comment, given once, that the safeguarding flags must catch: it goes to the admins'
+# queue and never appears on a results page.
+SAFEGUARDING_EXAMPLE = "A pupil in my class wrote about self-harm in her diary and I am not sure it was followed up."
