@@ -19,7 +19,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))  # Debian's; Playwright's own download does not work here
@@ -200,3 +203,25 @@ def visit(page):
         check_page(page)
         return page
     return _visit
+
+
+# --- journeys share these --------------------------------------------------------------
+
+
+def sign_in(page, check, email: str) -> None:
+    page.goto("/login")
+    check()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").tap()
+    expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))
+    check()
+
+
+def main_menu(page, label: str = "Menu"):
+    """The service navigation, opened first if a narrow screen folds it behind its toggle."""
+    nav = page.get_by_role("navigation", name=label, exact=True)
+    toggle = nav.get_by_role("button", name=label, exact=True)
+    if toggle.count() and toggle.is_visible():
+        toggle.tap()
+    return nav

@@ -7,7 +7,8 @@ import pytest
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, World
+from tests.browser.conftest import main_menu, sign_in
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -38,25 +39,6 @@ def translated(app, message: str, locale: str) -> str:
     """The app's own translation of a message (the message itself when not translated yet)."""
     with app.test_request_context(), force_locale(locale):
         return gettext(message)
-
-
-def sign_in(page, check, email: str) -> None:
-    page.goto("/login")
-    check()
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").tap()
-    expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))
-    check()
-
-
-def main_menu(page, label: str = "Menu"):
-    """The service navigation, opened first if a narrow screen folds it behind its toggle."""
-    nav = page.get_by_role("navigation", name=label, exact=True)
-    toggle = nav.get_by_role("button", name=label, exact=True)
-    if toggle.count() and toggle.is_visible():
-        toggle.tap()
-    return nav
 
 
 def test_a_head_signs_in_on_a_tablet_finds_their_school_reads_it_in_welsh_and_signs_out(app, page, check):

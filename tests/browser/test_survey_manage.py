@@ -20,8 +20,8 @@ from peerreview.core.directory.models import Partnership
 from peerreview.extensions import db
 from surveys.models import AccessCode, Answer, QuestionnaireTemplate, RunSchool, SurveyResponse, SurveyRun
 from surveys.questionnaires import install_builtin_templates
-from tests.browser.conftest import TABLET, TIMEOUT_MS, check_page
-from tests.conftest import PASSWORD, World
+from tests.browser.conftest import TABLET, TIMEOUT_MS, check_page, main_menu, sign_in
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -101,25 +101,6 @@ def add_responses(run, school_id: int, n: int, answers) -> None:
                 response.answers.append(Answer(item_id=items[key].id, value=value))
         db.session.add(response)
     db.session.commit()
-
-
-def sign_in(page, check, email: str) -> None:
-    page.goto("/login")
-    check()
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").tap()
-    expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))
-    check()
-
-
-def main_menu(page, label: str = "Menu"):
-    """The service navigation, opened first if a narrow screen folds it behind its toggle."""
-    nav = page.get_by_role("navigation", name=label, exact=True)
-    toggle = nav.get_by_role("button", name=label, exact=True)
-    if toggle.count() and toggle.is_visible():
-        toggle.tap()
-    return nav
 
 
 def fill_date(page, legend: str, day) -> None:
