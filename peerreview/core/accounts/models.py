@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, func
+from sqlalchemy import CheckConstraint, ForeignKey, String, false as sa_false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.core.directory.models import Partnership, School
@@ -50,6 +50,8 @@ class RoleAssignment(db.Model):
             name="school_matches_role",
         ),
         CheckConstraint("trained_on IS NULL OR role = 'reviewer'", name="training_only_for_reviewers"),
+        CheckConstraint("(NOT can_lead) OR (role = 'reviewer' AND trained_on IS NOT NULL)",
+                        name="leads_are_trained_reviewers"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +60,8 @@ class RoleAssignment(db.Model):
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     trained_on: Mapped[date | None]
+    # An experienced reviewer who may lead a team (each team needs one).
+    can_lead: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     person: Mapped[Person] = relationship(back_populates="roles")

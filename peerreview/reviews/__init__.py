@@ -1,0 +1,1 @@
+"""Peer review rounds: pairing, scheduling, visit records and reports."""
