@@ -60,6 +60,11 @@ def register_blueprints(app: Flask) -> None:
     from peerreview.core.health import bp as health_bp
     from peerreview.core.language import bp as language_bp
     from peerreview.dashboard.views import bp as dashboard_bp
+    from peerreview.reviews.calendar_views import bp as review_calendar_bp
+    from peerreview.reviews.record_views import bp as review_records_bp
+    from peerreview.reviews.report_views import bp as review_reports_bp
+    from peerreview.reviews.review_views import bp as reviews_bp
+    from peerreview.reviews.rounds_views import bp as review_rounds_bp
     from surveys.builder_views import bp as questionnaires_bp
     from surveys.insights.queue_views import bp as safeguarding_bp
     from surveys.respond_views import bp as respond_bp
@@ -67,7 +72,8 @@ def register_blueprints(app: Flask) -> None:
     from surveys.run_views import bp as survey_runs_bp
 
     for bp in (health_bp, language_bp, accounts_bp, directory_bp, schools_import_bp, dashboard_bp,
-               questionnaires_bp, survey_runs_bp, respond_bp, survey_results_bp, safeguarding_bp):
+               questionnaires_bp, survey_runs_bp, respond_bp, survey_results_bp, safeguarding_bp,
+               review_rounds_bp, reviews_bp, review_records_bp, review_reports_bp, review_calendar_bp):
         app.register_blueprint(bp)
 
 
@@ -125,6 +131,14 @@ def register_error_pages(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, handler(code))
+
+    from peerreview.reviews.labels import STATE_LABELS
+    from peerreview.reviews.workflow import WrongState
+
+    @app.errorhandler(WrongState)
+    def wrong_state(e):
+        return render_error(409, _("This review is now “%(state)s”, so that cannot be changed any more.",
+                                   state=STATE_LABELS[e.review.status]))
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):
