@@ -117,16 +117,19 @@ class World:
         return c
 
     def person(self, email, *roles, name=None, password=PASSWORD, active=True) -> Person:
-        """roles: ("admin", partnership) or ("head"|"reviewer"|"coordinator", school)."""
+        """roles: ("admin", partnership) or ("head"|"reviewer"|"coordinator", school), or ("lead", school):
+        a trained reviewer who may lead a review team."""
         p = Person(name=name or email.split("@")[0].title(), email=email.lower(),
                    password_hash=hash_password(password) if password else None, active=active)
         for role, target in roles:
             if role == "admin":
                 p.roles.append(RoleAssignment(role="admin", partnership_id=target.id))
             else:
+                reviewer = role in ("reviewer", "lead")
                 p.roles.append(RoleAssignment(
-                    role=role, school_id=target.id, partnership_id=target.partnership_id,
-                    trained_on=date(2026, 9, 1) if role == "reviewer" else None))
+                    role="reviewer" if reviewer else role, school_id=target.id,
+                    partnership_id=target.partnership_id, can_lead=role == "lead",
+                    trained_on=date(2026, 9, 1) if reviewer else None))
         db.session.add(p)
         db.session.commit()
         return p
