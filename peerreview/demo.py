@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 import re
 import secrets
-from datetime import date, timedelta
+import uuid
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -22,10 +23,15 @@ from sqlalchemy import select
 from peerreview.core.accounts.models import Person, RoleAssignment
 from peerreview.core.accounts.passwords import hash_password
 from peerreview.core.clock import today
-from peerreview.demo_data import comments
+from peerreview.demo_data import comments, reviews
 from peerreview.core.directory.importing import import_schools
 from peerreview.core.directory.models import Cluster, Partnership, School
 from peerreview.extensions import db
+from peerreview.reviews.models import (
+    EvidenceEntry, LineOfEnquiry, NextStep, RecordField, ReportFinding, Review, ReviewerRecord, ReviewReport,
+    ReviewRound, TeamMember,
+)
+from peerreview.reviews.rules import Place, distance_km
 from surveys import codes
 from surveys.insights import store
 from surveys.models import AccessCode, Answer, QuestionnaireTemplate, RunSchool, SurveyResponse, SurveyRun
@@ -52,8 +58,10 @@ def _person(name: str, email: str, password: str | None = None) -> Person:
     return person
 
 
-def _school_role(person: Person, role: str, school: School, trained_on: date | None = None) -> None:
-    person.roles.append(RoleAssignment(role=role, school=school, partnership_id=school.partnership_id, trained_on=trained_on))
+def _school_role(person: Person, role: str, school: School, trained_on: date | None = None,
+                 can_lead: bool = False) -> None:
+    person.roles.append(RoleAssignment(role=role, school=school, partnership_id=school.partnership_id,
+                                       trained_on=trained_on, can_lead=can_lead))
 
 
 def seed_directory() -> tuple[Partnership, list[tuple[str, str, str]]]:
@@ -84,7 +92,8 @@ def seed_directory() -> tuple[Partnership, list[tuple[str, str, str]]]:
     _school_role(head, "reviewer", home, trained_on=date(2025, 10, 8))
 
     reviewer = _person("Tom Okafor", f"reviewer@{DEMO_DOMAIN}", passwords["reviewer"])
-    _school_role(reviewer, "reviewer", reviewer_school, trained_on=date(2026, 9, 17))
+    # An experienced reviewer who leads teams.
+    _school_role(reviewer, "reviewer", reviewer_school, trained_on=date(2024, 9, 17), can_lead=True)
 
     coordinator = _person("Gwen Price", f"coordinator@{DEMO_DOMAIN}", passwords["coordinator"])
     _school_role(coordinator, "coordinator", coordinator_school)
@@ -96,7 +105,9 @@ def seed_directory() -> tuple[Partnership, list[tuple[str, str, str]]]:
         other_head = _person(head_name, f"head.{_slug(school.name)}@{DEMO_DOMAIN}")
         _school_role(other_head, "head", school)
         if index % 3 != 0:
-            _school_role(other_head, "reviewer", school, trained_on=date(2024 + index % 3, 9, 10 + index))
+            # Heads trained before this school year have led reviews and may lead a team.
+            _school_role(other_head, "reviewer", school, trained_on=date(2024 + index % 3, 9, 10 + index),
+                         can_lead=index % 3 == 1)
 
     db.session.commit()
     logins = [(role, f"{role}@{DEMO_DOMAIN}", passwords[role]) for role in ("admin", "head", "reviewer", "coordinator")]
@@ -221,6 +232,102 @@ def seed_surveys(partnership: Partnership) -> dict[str, int]:
     return counts
 
 
+# --- peer reviews ----------------------------------------------------------------------
+
+def _record(review: Review, person: Person, evidence, findings) -> None:
+    record = ReviewerRecord(review=review, person=person)
+    for line_index, activity, who, partner, notes, theme in evidence:
+        record.evidence.append(EvidenceEntry(
+            line_id=review.lines[line_index].id, client_id=str(uuid.uuid4()), activity=activity, who=who,
+            host_partner=partner, notes=notes, theme=theme))
+    for line, (strengths, areas) in zip(review.lines, findings):
+        for field, value in (("strengths", strengths), ("areas", areas)):
+            if value:
+                record.fields.append(RecordField(line_id=line.id, field=field, value=value))
+    db.session.add(record)
+
+
+def _review(review_round, host, status, day, team, self_evaluation, lines) -> Review:
+    review = Review(round=review_round, host=host, status=status, review_date=day, self_evaluation=self_evaluation)
+    db.session.add(review)
+    for position, (question, priority, context, wanted) in enumerate(lines):
+        review.lines.append(LineOfEnquiry(position=position, question=question, sip_priority=priority,
+                                          context=context, evidence_wanted=wanted))
+    for person, is_lead in team:
+        review.team.append(TeamMember(person=person, is_lead=is_lead, source="proposed",
+                                      distance_km=distance_km(_place(_home(person)), _place(host))))
+    db.session.flush()
+    return review
+
+
+def _home(person: Person) -> School:
+    return next(r.school for r in person.roles if r.role == "reviewer")
+
+
+def _place(school: School) -> Place:
+    return Place(school_id=school.id, easting=school.easting, northing=school.northing)
+
+
+def seed_reviews(partnership: Partnership) -> dict[str, int]:
+    """This term's published round: an agreed review of the demo head's school, one in progress
+    today (led by the demo reviewer, with the demo head on the team) and upcoming ones; and next
+    term's round as a draft, ready for the admin to propose teams."""
+    now = today()
+    schools = list(db.session.scalars(select(School).where(School.partnership_id == partnership.id).order_by(School.urn)))
+    by_email = {p.email: p for p in db.session.scalars(select(Person))}
+    head = by_email[f"head@{DEMO_DOMAIN}"]
+    reviewer = by_email[f"reviewer@{DEMO_DOMAIN}"]
+
+    def head_of(school: School) -> Person:
+        return next(r.person for r in db.session.scalars(
+            select(RoleAssignment).where(RoleAssignment.school_id == school.id, RoleAssignment.role == "head")))
+
+    autumn = ReviewRound(partnership=partnership, name="Autumn term peer reviews", window_start=now - timedelta(days=60),
+                         window_end=now + timedelta(days=25), max_distance_km=40, status="published",
+                         published_at=datetime.combine(now - timedelta(days=70), time(9)))
+    db.session.add(autumn)
+    st_marys, riverside_park, ferry_lane, kingsway = schools[0], schools[4], schools[9], schools[5]
+    agreed_day = _weekday(now - timedelta(days=42))
+    agreed = _review(autumn, st_marys, "agreed", agreed_day, [(head_of(riverside_park), True), (reviewer, False)],
+                     reviews.AGREED_SELF_EVALUATION, reviews.AGREED_LINES)
+    _record(agreed, head_of(riverside_park), reviews.AGREED_EVIDENCE_LEAD, reviews.AGREED_FINDINGS_LEAD)
+    _record(agreed, reviewer, reviews.AGREED_EVIDENCE_MEMBER, reviews.AGREED_FINDINGS_MEMBER)
+    report = ReviewReport(review=agreed, summary=reviews.AGREED_REPORT_SUMMARY,
+                          submitted_at=datetime.combine(agreed_day + timedelta(days=3), time(16, 30)),
+                          submitted_by_id=head_of(riverside_park).id, head_reply=reviews.AGREED_HEAD_REPLY,
+                          agreed_at=datetime.combine(agreed_day + timedelta(days=8), time(8, 15)), agreed_by_id=head.id)
+    for line, (went_well, even_better_if) in zip(agreed.lines, reviews.AGREED_REPORT_FINDINGS):
+        report.findings.append(ReportFinding(line_id=line.id, went_well=went_well, even_better_if=even_better_if))
+    for position, (action, owner, days) in enumerate(reviews.AGREED_NEXT_STEPS):
+        report.next_steps.append(NextStep(position=position, action=action, owner=owner,
+                                          due_on=agreed_day + timedelta(days=days)))
+    db.session.add(report)
+
+    in_progress = _review(autumn, ferry_lane, "in_progress", _weekday(now), [(reviewer, True), (head, False)],
+                          reviews.IN_PROGRESS_SELF_EVALUATION, reviews.IN_PROGRESS_LINES)
+    _record(in_progress, reviewer, reviews.IN_PROGRESS_EVIDENCE_LEAD, reviews.IN_PROGRESS_FINDINGS_LEAD)
+
+    upcoming = _review(autumn, kingsway, "confirmed", _weekday(now + timedelta(days=15)),
+                       [(head_of(schools[7]), True), (head_of(schools[10]), False)], "", [])
+    db.session.commit()
+
+    spring = ReviewRound(partnership=partnership, name="Spring term peer reviews",
+                         window_start=_weekday(now + timedelta(days=60)), window_end=now + timedelta(days=130),
+                         max_distance_km=40, exclude_same_cluster=False, status="draft")
+    spring.reviews = [Review(host=school) for school in schools
+                      if school.id not in {st_marys.id, ferry_lane.id, kingsway.id}]
+    db.session.add(spring)
+    db.session.commit()
+    return {"reviews": 3 + len(spring.reviews), "upcoming": upcoming.id}
+
+
+def _weekday(day: date) -> date:
+    """The same day, or the Monday after if it falls at a weekend."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 def demo_logins_file() -> Path:
     return Path(current_app.instance_path) / "demo-logins.txt"
 
@@ -235,6 +342,7 @@ def seed_demo_command() -> None:
         )
     partnership, logins = seed_directory()
     seed_surveys(partnership)
+    seed_reviews(partnership)
     lines = [f"demo login: {role} {email} {password}" for role, email, password in logins]
     path = demo_logins_file()
     path.write_text("\n".join(lines) + "\n")
