@@ -62,6 +62,9 @@ class Config:
 
     # Uploads (GIAS extracts are a few MB; a whole-country extract is about 60 MB).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "80")) * 1024 * 1024
+    # A host's PDF for its review team. Kept well under MAX_CONTENT_LENGTH so an oversized
+    # PDF gets the attachments' own message (peerreview/reviews/attachments.py caps it there too).
+    REVIEW_ATTACHMENT_MAX_BYTES = int(os.environ.get("REVIEW_ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
 
     # Repeated failed logins for one email lock it for a while.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
