@@ -59,7 +59,7 @@ def display_name(raw: str | None) -> str:
     name = unicodedata.normalize("NFC", raw or "")
     name = re.split(r"[\\/]", name)[-1]
     name = "".join(ch if ch.isprintable() else " " for ch in name)
-    name = " ".join(name.split()).strip(" .")
+    name = " ".join(name.split())
     stem = name[:-4] if name.lower().endswith(".pdf") else name
     stem = stem.strip(" .")[: NAME_MAX - 4].rstrip(" .")
     return f"{stem or 'document'}.pdf"
@@ -121,6 +121,20 @@ def store(upload, review_id: int) -> str:
         while chunk := upload.stream.read(64 * 1024):
             out.write(chunk)
     return stored_name
+
+
+def orphaned_files(known: set[tuple[int, str]]) -> list[Path]:
+    """Stored files with no attachment row (``known``: every (review_id, stored_name) there
+    is), for example left behind when a review was deleted with its round."""
+    root = Path(current_app.instance_path) / "uploads" / "reviews"
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.glob("*/*")):
+        review_id = int(path.parent.name) if path.parent.name.isdigit() else None
+        if (review_id, path.name) not in known:
+            found.append(path)
+    return found
 
 
 def remove(review_id: int, stored_name: str) -> None:

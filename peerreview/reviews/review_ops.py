@@ -138,3 +138,13 @@ def record_download(review: Review, attachment: Attachment, *, actor=None) -> No
                  f"Attachment {attachment.id} of review {review.id} downloaded",
                  actor=actor, partnership_id=review.round.partnership_id)
     db.session.commit()
+
+
+def remove_orphaned_attachment_files() -> int:
+    """Delete stored PDFs whose attachment row is gone (a review deleted with its round takes
+    its rows with it, not its files). Returns how many were removed. For a clean-up command."""
+    known = {(row[0], row[1]) for row in db.session.execute(select(Attachment.review_id, Attachment.stored_name))}
+    orphans = attachments.orphaned_files(known)
+    for path in orphans:
+        path.unlink(missing_ok=True)
+    return len(orphans)
