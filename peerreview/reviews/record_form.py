@@ -215,8 +215,9 @@ def changes_from_form(form, review) -> tuple[dict, dict]:
             value = form.get(field_name, "")
             base = _int(form.get(f"fb-{line.id}-{name}"))
             key = f"field:{line.id}:{name}"
-            posted[key] = {"value": value, "base": base}
-            if digest(value) != form.get(f"fo-{line.id}-{name}"):
+            shown = form.get(f"fo-{line.id}-{name}")
+            posted[key] = {"value": value, "base": base, "digest": shown}
+            if digest(value) != shown:
                 changes.append({"type": "field", "line_id": line.id, "field": name, "value": value, "base": base})
     for client_id in form.getlist("entry"):
         prefix = f"e-{client_id}"
@@ -227,8 +228,10 @@ def changes_from_form(form, review) -> tuple[dict, dict]:
             continue  # the blank entry at the end of a line, left blank
         line_id = _int(form.get(f"{prefix}-line"))
         key = f"evidence:{client_id}"
-        posted[key] = {"value": {"line_id": line_id, "values": values, "deleted": deleted}, "base": base}
-        if deleted or digest(values) != form.get(f"eo-{client_id}"):
+        shown = form.get(f"eo-{client_id}")
+        posted[key] = {"value": {"line_id": line_id, "values": values, "deleted": deleted}, "base": base,
+                       "digest": shown}
+        if deleted or digest(values) != shown:
             changes.append({"type": "evidence", "client_id": client_id, "line_id": line_id, "values": values,
                             "deleted": deleted, "base": base})
     return {"save_id": form.get("save_id", ""), "changes": changes}, posted

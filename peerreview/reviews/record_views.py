@@ -77,7 +77,8 @@ def _page(review, record, *, status: int = 200, error: str | None = None, overri
     unsaved = {}  # entries posted without scripts and refused: shown again, nothing lost
     for key, posted in overrides.items():
         if key.startswith("evidence:") and key not in known and not posted["value"]["deleted"]:
-            unsaved.setdefault(posted["value"]["line_id"], []).append((key.split(":", 1)[1], posted["value"]["values"]))
+            unsaved.setdefault(posted["value"]["line_id"], []).append(
+                (key.split(":", 1)[1], posted["value"]["values"], posted["digest"]))
     editable = record is not None and workflow.record_open(review)
     locale = _locale()
     use_estimates = review.round.use_estimates
@@ -165,7 +166,9 @@ def save_form(review_id: int):
     except record_ops.SaveConflict as e:
         for conflict in e.conflicts:
             conflict["mine"] = (posted.get(conflict["item"]) or {}).get("value")
-        return _page(review, record, status=409, conflicts=e.conflicts,
+        # The rest is shown as posted (not saved yet, nothing lost); the conflicts as the server has them.
+        kept = {key: value for key, value in posted.items() if key not in {c["item"] for c in e.conflicts}}
+        return _page(review, record, status=409, conflicts=e.conflicts, overrides=kept,
                      error=_("Some of this was changed on another device. The saved version is shown; "
                              "your text is beside it, not saved."))
     flash(_("Saved"), "success")
