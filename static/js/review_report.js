@@ -9,6 +9,10 @@
 
 const form = document.querySelector("[data-report-form]");
 
+for (const done of document.querySelectorAll("[data-report-done]")) {
+  try { localStorage.removeItem(done.dataset.reportDone); } catch { /* storage blocked: nothing kept */ }
+}
+
 for (const button of document.querySelectorAll("[data-print]")) {
   button.addEventListener("click", () => window.print());
 }
