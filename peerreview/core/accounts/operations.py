@@ -264,6 +264,21 @@ def grant_role(person: Person, role: str, *, partnership: Partnership | None = N
     return assignment, True
 
 
+def set_can_lead(assignment: RoleAssignment, can_lead: bool, *, actor: Person | None = None) -> bool:
+    """Mark a reviewer role as an experienced lead reviewer (or not). Only a trained reviewer
+    can lead. Returns False when nothing changed."""
+    if can_lead and (assignment.role != "reviewer" or assignment.trained_on is None):
+        raise AccountError(_("Only a reviewer with a training date can be an experienced lead reviewer"), "role")
+    if bool(assignment.can_lead) == can_lead:
+        return False
+    assignment.can_lead = can_lead
+    audit.record("role.updated", f"{assignment.person.email}: experienced lead reviewer {'yes' if can_lead else 'no'}"
+                 f" at {assignment.school.name if assignment.school else '?'}",
+                 actor=actor, partnership_id=assignment.partnership_id)
+    db.session.commit()
+    return True
+
+
 def create_person(name: str, email: str, role: str, *, partnership: Partnership | None = None,
                   school: School | None = None, trained_on: date | None = None,
                   password: str | None = None, actor: Person | None = None) -> Person:

@@ -296,6 +296,25 @@ def person_remove_role(person_id: int, role_id: int):
     return redirect(url_for("accounts.person", person_id=person.id))
 
 
+@bp.post("/manage/people/<int:person_id>/roles/<int:role_id>/lead")
+@login_required
+def person_set_lead(person_id: int, role_id: int):
+    person, admin_ids = _managed_person(person_id)
+    ActionForm().validate_on_submit() or abort(400)
+    assignment = queries.role_of(person, role_id)
+    if assignment is None or assignment.partnership_id not in admin_ids:
+        abort(404)
+    can_lead = request.form.get("can_lead") == "1"
+    try:
+        changed = operations.set_can_lead(assignment, can_lead, actor=current_user)
+    except operations.AccountError as error:
+        abort(422, description=error.message)
+    if changed:
+        flash(_("%(name)s is now an experienced lead reviewer.", name=person.name) if can_lead
+              else _("%(name)s is no longer marked as an experienced lead reviewer.", name=person.name), "success")
+    return redirect(url_for("accounts.person", person_id=person.id))
+
+
 @bp.post("/manage/people/<int:person_id>/active")
 @login_required
 def person_set_active(person_id: int):
