@@ -208,3 +208,61 @@ def test_text_changed_on_another_device_is_shown_and_the_tablets_own_text_kept_b
     expect(status(page)).to_have_text("Saved")
     lines, fields, *_ = stored(app, review_id)
     assert fields[(lines[0], "strengths")] == "Tablet: first thoughts, and a second point."
+
+
+def test_changes_left_on_the_tablet_are_sent_when_the_record_is_opened_again(app, page, check):
+    review_id = seed(app)
+    sign_in(page, check, REVIEWER)
+    page.goto(f"/manage/reviews/{review_id}/record")
+    check()
+    page.context.set_offline(True)
+    add_entry(page, 2, "Pupil conversation", "Six Year 5 pupils", "Ms Evans, Year 5 teacher",
+              "Pupils said they enjoy writing about history.", "Curriculum")
+    line_section(page, 2).get_by_label("Areas to explore").fill("Editing and redrafting.")
+    expect(status(page)).to_contain_text("Offline")
+
+    # The tablet goes to sleep and the page is closed before the connection returns.
+    context = page.context
+    page.close()
+    context.set_offline(False)
+    later = context.new_page()
+    later.document_responses = []
+    later.goto(f"/manage/reviews/{review_id}/record")
+    check_page(later)
+    # The kept changes are put back on the form first, then sent.
+    card = line_section(later, 2).locator("[data-entry]")
+    expect(card).to_have_count(1)
+    expect(card.get_by_label("Notes")).to_have_value("Pupils said they enjoy writing about history.")
+    expect(line_section(later, 2).get_by_label("Areas to explore")).to_have_value("Editing and redrafting.")
+    expect(status(later)).to_have_text("Saved")
+    assert queued(later) == []
+    lines, fields, entries, _, _ = stored(app, review_id)
+    assert fields == {(lines[1], "areas"): "Editing and redrafting."}
+    assert entries == [(lines[1], "pupil_conversation", "Six Year 5 pupils", "Ms Evans, Year 5 teacher",
+                        "Pupils said they enjoy writing about history.", "curriculum", False)]
+
+
+def test_a_save_whose_answer_is_lost_is_sent_again_and_applied_once(app, page, check):
+    review_id = seed(app)
+    sign_in(page, check, REVIEWER)
+    page.goto(f"/manage/reviews/{review_id}/record")
+    check()
+    sent = []
+
+    def lose_the_first_answer(route):
+        sent.append(route.request.post_data_json["save_id"])
+        if len(sent) == 1:
+            route.fetch()  # the server applies it...
+            route.abort("connectionreset")  # ...but the answer never reaches the tablet
+        else:
+            route.continue_()
+
+    page.route("**/record/save", lose_the_first_answer)
+    add_entry(page, 1, "Learning walk", "Reception and Year 1", "Mrs Davies, deputy head",
+              "Phonics displays in every room.", "Reading and phonics")
+    expect(status(page)).to_have_text("Saved")
+    assert len(sent) >= 2 and sent[1] == sent[0], "the retry should reuse the save's id"
+    lines, _, entries, receipts, _ = stored(app, review_id)
+    assert entries == [(lines[0], "learning_walk", "Reception and Year 1", "Mrs Davies, deputy head",
+                        "Phonics displays in every room.", "reading", False)]
+    assert receipts == len(set(sent))
