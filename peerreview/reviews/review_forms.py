@@ -57,8 +57,15 @@ def looks_like_question(text: str) -> bool:
     return t.endswith("?") or t.startswith(_QUESTION_STARTS)
 
 
-def new_key() -> str:
-    return "n" + secrets.token_hex(4)
+def new_key(blocks=()) -> str:
+    """A key for a new (unsaved) block: n1, n2, ... the first not in use. Predictable, so the
+    blank block a page starts with has the same key every time it is loaded and the
+    browser's draft copy of it is found again."""
+    used = {block.key for block in blocks}
+    number = 1
+    while f"n{number}" in used:
+        number += 1
+    return f"n{number}"
 
 
 class TextField(TextAreaField):
@@ -136,7 +143,7 @@ def posted_blocks(formdata: MultiDict, existing_line_ids: set[int]) -> list[Line
             seen_lines.add(line_id)
             key = f"l{line_id}"
         if not _KEY.match(key) or key in seen_keys or (key.startswith("l") and line_id is None):
-            key = new_key()
+            key = "x" + secrets.token_hex(4)
         seen_keys.add(key)
         blocks.append(LineBlock(
             key=key, line_id=line_id,

@@ -210,7 +210,7 @@ def prepare(review_id: int):
         if len(blocks) >= review_forms.MAX_LINES_OF_ENQUIRY:
             return _render_prepare(review, form, blocks, status=400, problem=_(
                 "A review can have up to %(max)d lines of enquiry.", max=review_forms.MAX_LINES_OF_ENQUIRY))
-        block = review_forms.LineBlock(key=review_forms.new_key())
+        block = review_forms.LineBlock(key=review_forms.new_key(blocks))
         blocks.append(block)
         return _render_prepare(review, form, blocks, focus_key=block.key, notice=_(
             "Line of enquiry %(number)d added. Nothing is saved until you press Save.", number=len(blocks)))
