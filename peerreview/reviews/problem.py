@@ -134,10 +134,10 @@ def build_problem(review_round: ReviewRound) -> RoundPicture:
 
 
 def round_reviews(review_round: ReviewRound) -> list[Review]:
-    """The round's reviews with their hosts and teams loaded (three queries)."""
+    """The round's reviews with their hosts, teams and team members' names loaded (four queries)."""
     return list(db.session.scalars(
         select(Review).where(Review.round_id == review_round.id)
-        .options(selectinload(Review.host), selectinload(Review.team))
+        .options(selectinload(Review.host), selectinload(Review.team).selectinload(TeamMember.person))
         .order_by(Review.id)
     ))
 

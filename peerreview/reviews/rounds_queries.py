@@ -129,10 +129,6 @@ def _load_positions(reviews: list[Review]) -> dict[tuple[int, int], tuple[int, i
 def round_page(review_round: ReviewRound, *, page: int = 1, only_problems: bool = False) -> RoundPage:
     reviews = round_reviews(review_round)
     picture = build_problem(review_round)
-    # Names for the team members (their Person rows, in one query).
-    ids = {m.person_id for r in reviews for m in r.team}
-    if ids:
-        db.session.scalars(select(Person).where(Person.id.in_(ids))).all()
     placed = [p for p in placements(reviews) if p.members]
     broken = violations(picture.problem, placed, complete=True)
     problems_of: dict[int, list[str]] = defaultdict(list)  # host id -> messages
