@@ -385,3 +385,30 @@ def test_another_reviewers_record_is_their_own(review_world, client, lines):
     records = db.session.scalars(select(ReviewerRecord).order_by(ReviewerRecord.id)).all()
     assert [(r.person_id, [f.value for f in r.fields]) for r in records] == [
         (review_world.lead.id, ["The lead's view."]), (review_world.reviewer.id, ["The reviewer's view."])]
+
+
+def test_a_change_committed_between_reading_and_writing_is_not_overwritten(review_world, tablet, lines, monkeypatch):
+    from sqlalchemy import update
+
+    from peerreview.reviews import record_ops
+
+    assert tablet.send([field(lines[0], "areas", "Version one.", 0)]).status_code == 200
+    read = record_ops._current
+    raced = []
+
+    def read_then_another_request_writes(record, changes):
+        state = read(record, changes)
+        if not raced:  # another device's save commits just after this one has read the record
+            raced.append(True)
+            with db.engine.begin() as conn:
+                conn.execute(update(RecordField).values(value="Written meanwhile.", version=2))
+        return state
+
+    monkeypatch.setattr(record_ops, "_current", read_then_another_request_writes)
+    response = tablet.send([field(lines[0], "areas", "Version two, from version one.", 1)])
+    assert raced
+    assert response.status_code == 409
+    assert response.get_json()["conflicts"] == [{"item": f"field:{lines[0]}:areas", "value": "Written meanwhile.",
+                                                 "version": 2}]
+    assert stored_fields(review_world) == {(lines[0], "areas"): ("Written meanwhile.", 2)}
+    assert receipts() == 1
