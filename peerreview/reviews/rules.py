@@ -41,7 +41,7 @@ from functools import cached_property
 
 __all__ = [
     "Place", "ReviewerInfo", "RoundRules", "Problem", "Member", "Placement", "Violation",
-    "distance_km", "pair_violations", "violations", "PAIR_CODES",
+    "distance_km", "pair_violations", "allowed_pairs", "violations", "PAIR_CODES",
 ]
 
 #: The codes :func:`pair_violations` can give: the reasons a reviewer may not join a host's
@@ -162,33 +162,75 @@ def pair_violations(problem: Problem, reviewer: ReviewerInfo, host_id: int) -> l
     """Why ``reviewer`` may not review ``host_id`` at all (rules 2, 4, 5, 6 trained, 8), in the
     order of :data:`PAIR_CODES`; empty when the pair is allowed. Leading, load, days and
     reciprocity depend on the rest of the round and are checked by :func:`violations`."""
-    rules = problem.rules
     pid = reviewer.person_id
-    found: list[Violation] = []
+    found = [Violation(code, host_id, pid, {}) for code in _person_reasons(reviewer, host_id)]
+    found.extend(Violation(code, host_id, pid, detail)
+                 for code, detail in _school_reasons(problem, reviewer.school_id, host_id, with_detail=True))
+    order = {code: i for i, code in enumerate(PAIR_CODES)}
+    found.sort(key=lambda v: order[v.code])
+    return found
+
+
+def allowed_pairs(problem: Problem) -> dict[int, list[tuple[ReviewerInfo, float | None]]]:
+    """For each host, every reviewer with no :func:`pair_violations` for it, with the distance
+    in km (None when a location is unknown and no maximum distance is set), nearest first.
+
+    The same rules as :func:`pair_violations`, worked out once per pair of schools rather than
+    once per reviewer, which is what makes pairing a 500-school round quick."""
+    by_school: dict[int, list[ReviewerInfo]] = defaultdict(list)
+    for r in problem.reviewers:
+        if r.trained:
+            by_school[r.school_id].append(r)
+    result: dict[int, list[tuple[ReviewerInfo, float | None]]] = {}
+    for host_id in problem.hosts:
+        found: list[tuple[ReviewerInfo, float | None]] = []
+        for school_id, people in by_school.items():
+            if school_id == host_id or _school_reasons(problem, school_id, host_id, with_detail=False):
+                continue
+            km = distance_km(problem.place(school_id), problem.place(host_id))
+            found.extend((r, km) for r in people if not _person_reasons(r, host_id))
+        found.sort(key=lambda e: (e[1] is None, e[1] or 0.0, e[0].person_id))
+        result[host_id] = found
+    return result
+
+
+def _person_reasons(reviewer: ReviewerInfo, host_id: int) -> list[str]:
+    reasons = []
     if reviewer.school_id == host_id:
-        found.append(Violation("own_school", host_id, pid, {}))
+        reasons.append("own_school")
     if not reviewer.trained:
-        found.append(Violation("untrained", host_id, pid, {}))
+        reasons.append("untrained")
     if host_id in reviewer.conflicts:
-        found.append(Violation("conflict", host_id, pid, {}))
-    home = problem.place(reviewer.school_id)
+        reasons.append("conflict")
+    return reasons
+
+
+def _school_reasons(problem: Problem, home_id: int, host_id: int, *, with_detail: bool) -> list[tuple[str, dict]]:
+    """The school-level reasons (rules 4 and 8) a reviewer from ``home_id`` may not review
+    ``host_id``. Without detail it stops at the first reason (the fast path)."""
+    rules = problem.rules
+    home = problem.place(home_id)
     host = problem.place(host_id)
-    if rules.exclude_same_cluster and reviewer.school_id != host_id:
-        shared = home.clusters & host.clusters
-        if shared:
-            found.append(Violation("same_cluster", host_id, pid, {"clusters": sorted(shared)}))
-    if rules.exclude_same_trust and reviewer.school_id != host_id and home.trust and home.trust == host.trust:
-        found.append(Violation("same_trust", host_id, pid, {"trust": home.trust}))
+    reasons: list[tuple[str, dict]] = []
+    if home_id != host_id:
+        if rules.exclude_same_cluster:
+            shared = home.clusters & host.clusters
+            if shared:
+                reasons.append(("same_cluster", {"clusters": sorted(shared)} if with_detail else {}))
+                if not with_detail:
+                    return reasons
+        if rules.exclude_same_trust and home.trust and home.trust == host.trust:
+            reasons.append(("same_trust", {"trust": home.trust} if with_detail else {}))
+            if not with_detail:
+                return reasons
     if rules.max_distance_km is not None:
         km = distance_km(home, host)
         if km is None:
-            found.append(Violation("location_unknown", host_id, pid, {
-                "reviewer_school_id": reviewer.school_id,
-                "missing": [s for s, p in ((reviewer.school_id, home), (host_id, host))
-                            if p.easting is None or p.northing is None]}))
+            missing = [s for s, p in ((home_id, home), (host_id, host)) if p.easting is None or p.northing is None]
+            reasons.append(("location_unknown", {"reviewer_school_id": home_id, "missing": missing}))
         elif km > rules.max_distance_km:
-            found.append(Violation("too_far", host_id, pid, {"km": round(km, 1), "max_km": rules.max_distance_km}))
-    return found
+            reasons.append(("too_far", {"km": round(km, 1), "max_km": rules.max_distance_km}))
+    return reasons
 
 
 def violations(problem: Problem, placements: list[Placement], *, complete: bool = True) -> list[Violation]:
