@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -173,18 +172,3 @@ def attachment_or_404(review: Review, attachment_id: int) -> Attachment:
     if attachment is None or attachment.review_id != review.id:
         abort(404)
     return attachment
-
-
-def shared_with(review: Review) -> list[Person]:
-    return list(db.session.scalars(
-        select(Person).join(ReportShare, ReportShare.person_id == Person.id)
-        .where(ReportShare.review_id == review.id).order_by(Person.name)))
-
-
-def lines_by_review(review_ids: list[int]) -> dict[int, list[LineOfEnquiry]]:
-    found: dict[int, list[LineOfEnquiry]] = defaultdict(list)
-    if review_ids:
-        for line in db.session.scalars(select(LineOfEnquiry).where(LineOfEnquiry.review_id.in_(review_ids))
-                                       .order_by(LineOfEnquiry.review_id, LineOfEnquiry.position)):
-            found[line.review_id].append(line)
-    return found

@@ -81,6 +81,7 @@ def index():
         step_labels=STEP_LABELS,
         step_url=step_url,
         rounds_url=url_if_built("review_rounds.index"),
+        round_url=lambda review_round: url_if_built("review_rounds.show", round_id=review_round.id),
     )
 
 
@@ -94,17 +95,17 @@ def show(review_id: int):
     parts = access.parts(current_user, review)
     can = {action: access.can(current_user, action, review) for action in ReviewAction}
     published = review.round.status == "published"
-    buttons = []
+    links = []
     if can[ReviewAction.PREPARE] and workflow.preparation_open(review):
-        buttons.append((_("Prepare the review") if review.lines else _("Prepare your lines of enquiry"),
-                        url_for("reviews.prepare", review_id=review.id), True))
+        links.append((_("Prepare the review") if review.lines else _("Prepare your lines of enquiry"),
+                      url_for("reviews.prepare", review_id=review.id)))
     if can[ReviewAction.RECORD]:
-        buttons.append((_("Visit record"), url_if_built("review_records.edit", review_id=review.id),
-                        not buttons))
+        links.append((_("Visit record"), url_if_built("review_records.edit", review_id=review.id)))
     if can[ReviewAction.WRITE_REPORT] or (can[ReviewAction.READ_REPORT] and review.status in ("submitted", "agreed")):
-        buttons.append((_("Report"), url_if_built("review_reports.show", review_id=review.id), not buttons))
+        links.append((_("Report"), url_if_built("review_reports.show", review_id=review.id)))
     if published and review.review_date:
-        buttons.append((_("Add to calendar"), url_if_built("review_calendar.review_ics", review_id=review.id), False))
+        links.append((_("Add to calendar"), url_if_built("review_calendar.review_ics", review_id=review.id)))
+    links = [(label, url) for label, url in links if url]
     clear_draft = session.pop(_SAVED_KEY, None) == review.id
     return render_template(
         "reviews/review/show.html",
@@ -112,7 +113,7 @@ def show(review_id: int):
         parts=parts,
         state_label=STATE_LABELS[review.status],
         team=review_queries.team_rows(review) if (published or "admin" in parts) else None,
-        buttons=[(label, url, primary) for label, url, primary in buttons if url],
+        buttons=links,
         ready=review_queries.is_ready(review),
         can_prepare=can[ReviewAction.PREPARE],
         preparation_open=workflow.preparation_open(review),

@@ -302,3 +302,13 @@ def test_a_team_member_added_by_hand_appears_once(client, review_world):
     sign_in(client, EMAILS["head_b"])
     html = client.get("/manage/reviews").get_data(as_text=True)
     assert section(html, "reviewing").count("Ash Primary</a>") == 1
+
+
+def test_admins_reach_each_round_from_my_reviews(client, review_world, app):
+    rw = review_world
+    sign_in(client, EMAILS["admin"])
+    html = section(client.get("/manage/reviews").get_data(as_text=True), "partnership")
+    if "review_rounds.show" in app.view_functions:
+        assert f'href="/manage/rounds/{rw.round.id}"' in html
+    if "review_rounds.index" in app.view_functions:
+        assert 'href="/manage/rounds"' in html
