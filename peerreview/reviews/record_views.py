@@ -79,6 +79,11 @@ def _page(review, record, *, status: int = 200, error: str | None = None, overri
         if key.startswith("evidence:") and key not in known and not posted["value"]["deleted"]:
             unsaved.setdefault(posted["value"]["line_id"], []).append(
                 (key.split(":", 1)[1], posted["value"]["values"], posted["digest"]))
+    mine_entries = {}  # without scripts: an entry changed elsewhere, as this page had it
+    for conflict in conflicts:
+        mine = conflict.get("mine")
+        if conflict["item"].startswith("evidence:") and isinstance(mine, dict):
+            mine_entries.setdefault(mine["line_id"], []).append(mine)
     editable = record is not None and workflow.record_open(review)
     locale = _locale()
     use_estimates = review.round.use_estimates
@@ -90,7 +95,7 @@ def _page(review, record, *, status: int = 200, error: str | None = None, overri
         finding_items=record_form.finding_items(use_estimates),
         evidence_items=record_form.evidence_items(),
         locale=locale, rf=record_form, error=error, overrides=overrides, unsaved=unsaved,
-        conflicts={c["item"]: c for c in conflicts},
+        conflicts={c["item"]: c for c in conflicts}, mine_entries=mine_entries,
         save_id=str(uuid.uuid4()), new_entry_id=lambda: str(uuid.uuid4()),
         storage_key=f"review-record:{review.id}:{current_user.id}",
     ), status, {"Cache-Control": "no-store"}
@@ -160,7 +165,7 @@ def save_form(review_id: int):
         raise workflow.WrongState(review, "record")
     payload, posted = record_form.changes_from_form(request.form, review)
     try:
-        result = record_ops.apply_save(record, payload)
+        record_ops.apply_save(record, payload)
     except record_ops.SaveRejected as e:
         return _page(review, record, status=400, error=str(e.message), overrides=posted)
     except record_ops.SaveConflict as e:

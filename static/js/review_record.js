@@ -368,21 +368,35 @@
     });
   }
 
+  // A fresh CSRF token (they expire; signing in again makes a new one). Resolves true when one came.
   function refreshToken() {
     return fetch(tokenUrl, { credentials: "same-origin", headers: { "Accept": "application/json" }, cache: "no-store" })
       .then(function (response) {
         if (response.status === 401 || response.status === 403) {
           problem = { kind: "signed_out" };
-          return;
+          return false;
         }
         return response.json().then(function (body) {
-          if (body && body.csrf_token) {
-            tokenInput.value = body.csrf_token;
-            if (problem && problem.kind === "signed_out") { problem = null; }
-          }
+          if (!body || !body.csrf_token) { return false; }
+          tokenInput.value = body.csrf_token;
+          if (problem && problem.kind === "signed_out") { problem = null; }
+          return true;
         });
       })
-      .catch(function () { /* offline: tried again later */ });
+      .catch(function () { return false; }); // offline: tried again later
+  }
+
+  // Once per run of failures the save is retried at once with the new token; after that, backoff.
+  var retriedWithToken = false;
+
+  function retryWithFreshToken() {
+    refreshToken().then(function (ok) {
+      if (ok && !retriedWithToken) {
+        retriedWithToken = true;
+        nextTry = 0;
+      }
+      pump();
+    });
   }
 
   function answered(save, status, body) {
@@ -393,6 +407,7 @@
       (body.changed_since || []).forEach(function (conflict) { takeConflict(conflict, save.changes[conflict.item]); });
       failures = 0;
       nextTry = 0;
+      retriedWithToken = false;
       problem = null;
       persist();
       return;
@@ -423,12 +438,12 @@
     backoff();
     if (status === 401 || status === 403) {
       problem = { kind: "signed_out" };
-      refreshToken().then(render);
+      retryWithFreshToken();
       return;
     }
     if (status === 400) { // most likely an expired CSRF token: fetch a fresh one and try again
-      refreshToken().then(render);
       problem = { kind: "error", reason: (body && body.error) || words.server_error };
+      retryWithFreshToken();
       return;
     }
     problem = { kind: "error", reason: (body && body.error) || words.server_error };

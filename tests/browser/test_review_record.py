@@ -266,3 +266,26 @@ def test_a_save_whose_answer_is_lost_is_sent_again_and_applied_once(app, page, c
     assert entries == [(lines[0], "learning_walk", "Reception and Year 1", "Mrs Davies, deputy head",
                         "Phonics displays in every room.", "reading", False)]
     assert receipts == len(set(sent))
+
+
+def test_signed_out_mid_visit_the_changes_wait_on_the_tablet_until_the_reviewer_signs_in_again(app, page, check):
+    review_id = seed(app)
+    sign_in(page, check, REVIEWER)
+    page.goto(f"/manage/reviews/{review_id}/record")
+    check()
+    page.context.clear_cookies()  # the session ends (expired, or signed out on another tab)
+    line_section(page, 1).get_by_label("Areas to explore").fill("Written after the session ended.")
+    expect(status(page)).to_have_text("Signed out – sign in again, your changes are kept on this tablet")
+    link = page.locator("[data-save-actions]").get_by_role("link", name="Sign in again (opens in a new tab)")
+    expect(link).to_have_attribute("target", "_blank")
+    assert queued(page)
+    check()
+
+    other_tab = page.context.new_page()
+    other_tab.document_responses = []
+    sign_in(other_tab, lambda: check_page(other_tab), REVIEWER)
+    other_tab.close()
+    # The record page retries on its own (every few seconds), with a fresh token for the new session.
+    expect(status(page)).to_have_text("Saved", timeout=25_000)
+    lines, fields, *_ = stored(app, review_id)
+    assert fields == {(lines[0], "areas"): "Written after the session ended."}

@@ -277,3 +277,23 @@ def test_without_scripts_bad_input_is_shown_again_not_lost(review_world, client)
 def test_the_digest_ignores_line_endings(ctx):
     assert digest("a\r\nb") == digest("a\nb")
     assert digest({"a": "1"}) != digest({"a": "2"})
+
+
+def test_without_scripts_an_entry_removed_elsewhere_shows_this_pages_version(review_world, client):
+    sign_in(client, review_world.reviewer.email)
+    data = plain_form(client.get(url(review_world)).get_data(as_text=True))
+    first = data["entry"][0]
+    data[f"e-{first}-notes"] = "Assembly on kindness."
+    assert client.post(url(review_world), data=data).status_code == 302
+    page = plain_form(client.get(url(review_world)).get_data(as_text=True))
+    removed = dict(page, save_id=str(uuid.uuid4()), **{f"e-{first}-remove": "1"})  # on another device
+    assert client.post(url(review_world), data=removed).status_code == 302
+
+    page[f"e-{first}-notes"] = "Assembly on kindness, led by Year 6."
+    response = client.post(url(review_world), data=page)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Your version, not saved:" in html and "Assembly on kindness, led by Year 6." in html
+    db.session.expire_all()
+    entry = db.session.scalar(select(EvidenceEntry))
+    assert (entry.deleted, entry.notes) == (True, "Assembly on kindness.")
