@@ -289,3 +289,18 @@ def test_signed_out_mid_visit_the_changes_wait_on_the_tablet_until_the_reviewer_
     expect(status(page)).to_have_text("Saved", timeout=25_000)
     lines, fields, *_ = stored(app, review_id)
     assert fields == {(lines[0], "areas"): "Written after the session ended."}
+
+
+def test_an_estimate_chosen_by_touch_is_saved_when_the_round_uses_estimates(app, page, check):
+    review_id = seed(app)
+    with app.app_context():
+        db.session.get(Review, review_id).round.use_estimates = True
+        db.session.commit()
+    sign_in(page, check, REVIEWER)
+    page.goto(f"/manage/reviews/{review_id}/record")
+    check()
+    estimate = line_section(page, 2).get_by_role("group", name="Estimate")
+    estimate.get_by_role("radio", name="Working towards effective").check()
+    expect(status(page)).to_have_text("Saved")
+    lines, fields, *_ = stored(app, review_id)
+    assert fields == {(lines[1], "estimate"): "working_towards"}
