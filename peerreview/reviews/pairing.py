@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -147,26 +147,36 @@ def propose(problem: Problem, *, time_limit_s: float = 8.0, seed: int = 0) -> Pr
     teams: dict[int, Team] = {}
     optimal = True
     bound = None
+    scarce = False
     if solvable:
         cost = _costs(pairs, solvable)
-        teams = _greedy_teams(problem, pairs, cap, ())
-        _log(start, "greedy", teams, cost, solvable=len(solvable))
+        # With few days, teams chosen without them may not fit into the days (three teams
+        # sharing people pairwise need three days); then the CP-SAT models choose days too.
+        scarce = bool(days) and len(days) < problem.rules.team_max * (cap - 1) + 1
+        model_days = days if scarce else ()
+        start_days: dict[int, date | None] = {}
+        teams = _greedy_teams(problem, pairs, cap, model_days, start_days)
+        _log(start, "greedy", teams, cost, solvable=len(solvable), scarce_days=scarce)
         most_proved = len(teams) == len(solvable)
         if not most_proved:
             kept, _ = _prune(pairs, solvable, teams)
             limit = _Limit(deadline - time.perf_counter() - reserve, work * STAGE1_SHARE)
-            teams, most_proved = _TeamsModel(problem, solvable, kept, cap, cost).most_placed(teams, limit, seed)
+            model = _TeamsModel(problem, solvable, kept, cap, cost, model_days)
+            teams, start_days, most_proved = model.most_placed(teams, start_days, limit, seed)
             _log(start, "most placed", teams, cost, proved=most_proved)
         flow, bound = _flow_teams(problem, pairs, sorted(teams), cap, cost, deadline - reserve)
         _log(start, "flow", flow or {}, cost, bound=bound)
         if flow is not None and _objective(flow, cost) < _objective(teams, cost):
-            teams = flow
+            flow_days = _first_fit_days(flow, days) if scarce else {}
+            if None not in flow_days.values():
+                teams, start_days = flow, flow_days
         kept, pruned = _prune(pairs, solvable, teams)
         budget = deadline - time.perf_counter() - reserve
         proved = False
         if budget >= MIN_SOLVE_S:
             limit = _Limit(budget, work * LEAST_COST_SHARE)
-            teams, proved = _TeamsModel(problem, solvable, kept, cap, cost).least_cost(teams, limit, seed)
+            model = _TeamsModel(problem, solvable, kept, cap, cost, model_days)
+            teams, start_days, proved = model.least_cost(teams, start_days, limit, seed)
             _log(start, "least cost", teams, cost, proved=proved, pruned=pruned)
         optimal = most_proved and (
             (proved and not pruned)
@@ -175,16 +185,25 @@ def propose(problem: Problem, *, time_limit_s: float = 8.0, seed: int = 0) -> Pr
     day_of: dict[int, date | None] = {h: None for h in teams}
     if days and teams:
         limit = _Limit(max(DAYS_RESERVE_S / 2, deadline - time.perf_counter()), work * DAYS_SHARE)
-        day_of, days_proved = _solve_days(teams, days, limit, seed)
+        day_of, days_proved = _solve_days(teams, days, limit, seed, start_days if scarce else None)
         optimal = optimal and days_proved
         for h in list(teams):
             if day_of[h] is None:
-                unplaced[h] = Unplaced(h, "no_free_day", {"days": len(days), "team": [p for p, _ in teams[h]]})
+                unplaced[h] = Unplaced(h, "no_free_day", {"days": len(days)})
                 del teams[h]
                 optimal = False
 
-    for h in solvable:
-        if h not in teams and h not in unplaced:
+    left_out = [h for h in solvable if h not in teams and h not in unplaced]
+    if left_out and scarce:
+        # Hosts the days-aware models left out: blame the days when, ignoring days, more
+        # hosts (this one among them) fit.
+        without_days = _greedy_teams(problem, pairs, cap, ())
+        if len(without_days) > len(teams):
+            for h in left_out:
+                if h in without_days:
+                    unplaced[h] = Unplaced(h, "no_free_day", {"days": len(days)})
+    for h in left_out:
+        if h not in unplaced:
             unplaced[h] = _capacity_reason(h, pairs[h])
     proposal = _finish(problem, pairs, teams, day_of, unplaced, "optimal" if optimal else "feasible", start)
     if solvable:
@@ -369,9 +388,9 @@ def _flow_teams(problem, pairs, hosts, cap, cost, deadline):
 class _TeamsModel:
     """Teams for ``hosts`` from the candidate ``pairs`` (see the module docstring)."""
 
-    def __init__(self, problem, hosts, pairs, cap, cost):
+    def __init__(self, problem, hosts, pairs, cap, cost, days=()):
         rules = problem.rules
-        self.hosts, self.pairs = hosts, pairs
+        self.hosts, self.pairs, self.days = hosts, pairs, days
         m = self.model = cp_model.CpModel()
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.y: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -428,28 +447,42 @@ class _TeamsModel:
                 if a < b:
                     m.add_bool_or([z[(a, b)].Not(), z[(b, a)].Not()])
 
-    def most_placed(self, start: dict[int, Team], limit: _Limit, seed: int):
-        """(teams, proved): the most hosts placed, starting from ``start``."""
-        self.model.maximize(sum(self.p.values()))
-        solver, result = self._solve(start, limit, seed)
-        if result in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(solver.objective_value) > len(start):
-            start = self._read(solver)
-        return start, result == cp_model.OPTIMAL
+        # Days, when they are scarce: two teams sharing a reviewer are on different days.
+        self.day: dict[int, cp_model.IntVar] = {}
+        if days:
+            self.day = {h: m.new_int_var(0, len(days) - 1, f"day{h}") for h in hosts}
+            for pid, hs in by_person.items():
+                for i, h1 in enumerate(hs):
+                    for h2 in hs[i + 1:]:
+                        m.add(self.day[h1] != self.day[h2]).only_enforce_if(self.x[(pid, h1)], self.x[(pid, h2)])
 
-    def least_cost(self, start: dict[int, Team], limit: _Limit, seed: int):
-        """(teams, proved): as many placed as ``start``, at the least travel and load cost."""
+    def most_placed(self, start: dict[int, Team], start_days, limit: _Limit, seed: int):
+        """(teams, days, proved): the most hosts placed, starting from ``start``; days are
+        chosen too when the model has them (else the dict is empty)."""
+        self.model.maximize(sum(self.p.values()))
+        solver, result = self._solve(start, start_days, limit, seed)
+        if result in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(solver.objective_value) > len(start):
+            start, start_days = self._read(solver)
+        return start, start_days, result == cp_model.OPTIMAL
+
+    def least_cost(self, start: dict[int, Team], start_days, limit: _Limit, seed: int):
+        """(teams, days, proved): as many placed as ``start``, at the least travel and load cost."""
         self.model.add(sum(self.p.values()) >= len(start))
         self.model.minimize(self.cost_expr)
-        solver, result = self._solve(start, limit, seed)
+        solver, result = self._solve(start, start_days, limit, seed)
         if result in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = self._read(solver)
+            found, found_days = self._read(solver)
             if len(found) >= len(start) and _objective(found, self.cost) <= _objective(start, self.cost):
-                return found, result == cp_model.OPTIMAL
-        return start, False  # nothing better in time: the starting teams keep every rule
+                return found, found_days, result == cp_model.OPTIMAL
+        return start, start_days, False  # nothing better in time: the starting teams keep every rule
 
-    def _solve(self, start, limit: _Limit, seed):
+    def _solve(self, start, start_days, limit: _Limit, seed):
         m = self.model
         m.clear_hints()
+        index = {d: k for k, d in enumerate(self.days)}
+        for h, v in self.day.items():
+            if start_days.get(h) is not None:
+                m.add_hint(v, index[start_days[h]])
         chosen = {(pid, h): lead for h, t in start.items() for pid, lead in t}
         for h, v in self.p.items():
             m.add_hint(v, h in start)
@@ -473,19 +506,42 @@ class _TeamsModel:
                   solver.status_name(result), solver.wall_time, solver.deterministic_time, *limit)
         return solver, result
 
-    def _read(self, solver) -> dict[int, Team]:
-        teams = {}
+    def _read(self, solver) -> tuple[dict[int, Team], dict[int, date]]:
+        teams, days = {}, {}
         for h in self.hosts:
             if solver.boolean_value(self.p[h]):
                 t = [(r.person_id, (r.person_id, h) in self.y and solver.boolean_value(self.y[(r.person_id, h)]))
                      for r, _ in self.pairs[h] if solver.boolean_value(self.x[(r.person_id, h)])]
                 teams[h] = sorted(t, key=lambda m: (not m[1], m[0]))
-        return teams
+                if self.day:
+                    days[h] = self.days[solver.value(self.day[h])]
+        return teams, days
 
 
-def _solve_days(teams: dict[int, Team], days: tuple[date, ...], limit: _Limit, seed: int):
+def _first_fit_days(teams: dict[int, Team], days: tuple[date, ...]) -> dict[int, date | None]:
+    """Each team, those of the busiest reviewers first, on the least busy day all its
+    members are free; None when there is no such day."""
+    hosts_of: dict[int, list[int]] = defaultdict(list)
+    for h, t in teams.items():
+        for pid, _ in t:
+            hosts_of[pid].append(h)
+    count = dict.fromkeys(days, 0)
+    busy: dict[int, set[date]] = defaultdict(set)
+    found: dict[int, date | None] = {}
+    for h in sorted(teams, key=lambda h: (-sum(len(hosts_of[p]) for p, _ in teams[h]), h)):
+        free = [d for d in days if not any(d in busy[p] for p, _ in teams[h])]
+        found[h] = choice = min(free, key=lambda d: (count[d], d)) if free else None
+        if choice is not None:
+            count[choice] += 1
+            for p, _ in teams[h]:
+                busy[p].add(choice)
+    return found
+
+
+def _solve_days(teams: dict[int, Team], days: tuple[date, ...], limit: _Limit, seed: int, known=None):
     """(day per host, proved): one day per team, nobody twice on a day, the busiest day as
-    light as possible; None for a team that cannot be given a day."""
+    light as possible; None for a team that cannot be given a day. ``known``: days already
+    found for every team (by the teams model), the fallback if this model finds nothing."""
     model = cp_model.CpModel()
     n = len(days)
     d = {(h, k): model.new_bool_var(f"d{h}_{k}") for h in teams for k in range(n)}
@@ -505,32 +561,29 @@ def _solve_days(teams: dict[int, Team], days: tuple[date, ...], limit: _Limit, s
         model.add(sum(d[(h, k)] for h in teams) <= busiest)
     model.minimize(busiest - (len(teams) + 1) * sum(q.values()))
 
-    # Starting point and fallback: each team, busiest reviewers first, on the least busy
-    # day its members are free.
-    first_fit: dict[int, date | None] = {}
-    count = [0] * n
-    busy: dict[int, set[int]] = defaultdict(set)
-    for h in sorted(teams, key=lambda h: (-sum(len(hosts_of[p]) for p, _ in teams[h]), h)):
-        free = [k for k in range(n) if not any(k in busy[p] for p, _ in teams[h])]
-        choice = min(free, key=lambda k: (count[k], k)) if free else None
-        first_fit[h] = None if choice is None else days[choice]
-        model.add_hint(q[h], choice is not None)
+    # Starting point and fallback: the days known from the teams model, or first fit,
+    # whichever gives more teams a day.
+    start = _first_fit_days(teams, days)
+    if known is not None and sum(known.get(h) is not None for h in teams) > sum(v is not None for v in start.values()):
+        start = {h: known.get(h) for h in teams}
+    placed = [v for v in start.values() if v is not None]
+    if len(placed) == len(teams) and max(Counter(placed).values()) == -(-len(teams) // n):
+        return start, True  # every team has a day and the busiest day cannot be lighter
+    index = {day: k for k, day in enumerate(days)}
+    for h in teams:
+        model.add_hint(q[h], start[h] is not None)
         for k in range(n):
-            model.add_hint(d[(h, k)], k == choice)
-        if choice is not None:
-            count[choice] += 1
-            for p, _ in teams[h]:
-                busy[p].add(choice)
+            model.add_hint(d[(h, k)], start[h] is not None and index[start[h]] == k)
 
-    if all(v is not None for v in first_fit.values()) and max(count) == -(-len(teams) // n):
-        return first_fit, True  # everyone has a day and the busiest day cannot be lighter
     solver = _solver(limit, seed)
     result = solver.solve(model)
     log.debug("CP-SAT days: %s in %.2f s wall, %.3f deterministic (limits %.2f s, %.3f)",
               solver.status_name(result), solver.wall_time, solver.deterministic_time, *limit)
     if result not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return first_fit, False
+        return start, False
     day_of = {h: next((days[k] for k in range(n) if solver.boolean_value(d[(h, k)])), None) for h in teams}
+    if sum(v is not None for v in day_of.values()) < len(placed):
+        return start, False
     return day_of, result == cp_model.OPTIMAL
 
 
