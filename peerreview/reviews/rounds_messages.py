@@ -90,9 +90,12 @@ def explain(code: str, detail: dict | None, names: RoundPicture, *, host_id: int
         return _("%(person)s is no longer an active reviewer in this partnership.", person=person)
     # Why the pairing could not place a host.
     if code == "no_trained_reviewers_in_reach":
+        if d.get("trained") == 0:
+            return _("No reviewer in this partnership has a training date recorded, so nobody can review %(host)s "
+                     "yet. Record reviewers’ training on the People page.", host=host)
         blocked = d.get("blocked") or {}
         reasons = "; ".join(
-            f"{PAIR_REASON_PHRASES[c]()}: {n}" for c, n in blocked.items() if c in PAIR_REASON_PHRASES and c != "untrained")
+            f"{PAIR_REASON_PHRASES[c]()}: {n}" for c, n in blocked.items() if c in PAIR_REASON_PHRASES)
         text = _("No trained reviewer may review %(host)s.", host=host)
         if reasons:
             text += " " + _("Reviewers kept away, by reason: %(reasons)s.", reasons=reasons)

@@ -240,3 +240,16 @@ def test_not_enough_reviewers_is_explained(client, world):
     assert "4 of 6 schools placed" in page
     assert "2 schools not placed" in page
     assert "they are all needed for other reviews" in page
+
+
+def test_a_round_with_no_trained_reviewers_says_so(client, vale):
+    from peerreview.core.accounts.models import RoleAssignment
+
+    for role in db.session.scalars(select(RoleAssignment).where(RoleAssignment.role == "reviewer")):
+        role.can_lead = False
+        role.trained_on = None
+    db.session.commit()
+    page = _propose(client, vale).get_data(as_text=True)
+    assert "0 of 6 schools placed" in page
+    assert "No reviewer in this partnership has a training date recorded, so nobody can review Alder Primary yet." in page
+    assert db.session.scalar(select(func.count()).select_from(TeamMember)) == 0
