@@ -18,6 +18,14 @@ PAIR_REASON_PHRASES = {
 }
 
 
+def pair_reason_phrase(code: str, detail: dict | None = None) -> str:
+    """Why a reviewer may not join a host's team at all, in a few words (the picker's reason)."""
+    if code == "too_far" and detail and detail.get("max_km") is not None:
+        return _("too far (the limit is %(max)s km)", max=_km(detail["max_km"]))
+    phrase = PAIR_REASON_PHRASES.get(code)
+    return phrase() if phrase else code
+
+
 def _day(iso: str | None) -> str:
     from datetime import date
 

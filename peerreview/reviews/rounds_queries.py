@@ -18,7 +18,7 @@ from peerreview.extensions import db
 from peerreview.reviews.models import ConflictOfInterest, Review, ReviewRound, TeamMember
 from peerreview.reviews.problem import RoundPicture, build_problem, placements, review_days, round_reviews
 from peerreview.reviews.rounds_messages import (
-    PAIR_REASON_PHRASES, distance_text, ordinal_load, unplaced_text, violation_text,
+    distance_text, ordinal_load, pair_reason_phrase, unplaced_text, violation_text,
 )
 from peerreview.reviews.rules import Member, Placement, distance_km, pair_violations, violations
 
@@ -263,7 +263,7 @@ def team_page(review: Review, *, search: str = "", limit: int = 40) -> TeamPage:
         km = None if km is None else round(km, 1)
         pair = pair_violations(problem, reviewer, host_id)
         if pair:
-            reasons = [PAIR_REASON_PHRASES[v.code]() for v in pair]
+            reasons = [pair_reason_phrase(v.code, v.detail) for v in pair]
         else:
             affected = {id(p): p for p in of_person.get(pid, [])}
             home_review = by_host.get(reviewer.school_id)
