@@ -351,6 +351,14 @@ AUDIT_LABELS = {
     "person.deactivated": _l("Person deactivated"),
     "person.reactivated": _l("Person reactivated"),
     "password_link.issued": _l("Set-password link created"),
+    "round.created": _l("Review round created"),
+    "round.updated": _l("Review round changed"),
+    "round.proposed": _l("Review teams and dates proposed"),
+    "round.published": _l("Review round published"),
+    "review.team_changed": _l("Review team changed"),
+    "review.date_changed": _l("Review date changed"),
+    "conflict.declared": _l("Conflict of interest declared"),
+    "conflict.withdrawn": _l("Conflict of interest withdrawn"),
 }
 
 
