@@ -20,6 +20,8 @@ team member, the load (min/max/mean reviews per reviewer used, and spread), team
 status; and peak memory: the process's peak resident set size (``resource`` ru_maxrss, the whole
 run) and the tracemalloc peak of Python allocations during one propose() (a separate, traced
 pass, so tracing does not slow the timed run; the C++ solver's own memory shows only in RSS).
+The fingerprint (a hash of the placements) shows a second run with the same seed gives the
+same proposal. Set PAIRING_DEBUG=1 to see each stage's time and cost.
 
 Usage: .venv/bin/python bench/bench_pairing.py [--schools 500] [--per-school 3] [--seed 1] [--time-limit 8]
        [--max-km 25] [--no-trace]
@@ -27,7 +29,10 @@ Usage: .venv/bin/python bench/bench_pairing.py [--schools 500] [--per-school 3] 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import logging
 import math
+import os
 import random
 import resource
 import statistics
@@ -137,7 +142,9 @@ def describe(name: str, problem: Problem, proposal, seconds: float) -> None:
             gap = (f"; proved lower bound {proposal.lower_bound:,} "
                    f"(within {100 * (proposal.cost - proposal.lower_bound) / proposal.lower_bound:.1f}%)")
         print(f"  cost                {proposal.cost:,} (tenths of km + load penalties){gap}")
-    print(f"  status              {proposal.status}; rule violations {len(broken)}")
+    fingerprint = hashlib.sha256(repr([(pl.host_id, pl.day, [(m.person_id, m.lead) for m in pl.members])
+                                       for pl in proposal.placements]).encode()).hexdigest()[:12]
+    print(f"  status              {proposal.status}; rule violations {len(broken)}; fingerprint {fingerprint}")
 
 
 def main() -> None:
@@ -149,6 +156,9 @@ def main() -> None:
     parser.add_argument("--max-km", type=float, default=25.0, help="rules.max_distance_km (try 10 for a tight round)")
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc pass")
     args = parser.parse_args()
+    if os.environ.get("PAIRING_DEBUG"):
+        logging.basicConfig(format="    %(message)s")
+        logging.getLogger("peerreview.reviews.pairing").setLevel(logging.DEBUG)
 
     t = time.perf_counter()
     problem = make_problem(args.schools, args.per_school, args.seed, args.max_km)

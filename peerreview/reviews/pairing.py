@@ -19,9 +19,13 @@
    (``NEAREST``, ``NEAREST_LEADS``, plus the teams so far), with teams of ``team_min`` to
    ``team_max``, one lead, the load limit and, unless allowed, no reciprocal pairs, for the
    time left. Larger teams are allowed but never chosen: an extra member only adds travel.
-3. **Days.** CP-SAT gives each team one of ``rules.review_days`` so that no reviewer has two
-   reviews on one day, with the busiest day as light as possible. A team that cannot be given
-   a day is left unplaced (``no_free_day``). Without review days, no days are given.
+3. **Days.** Each team gets one of ``rules.review_days`` so that no reviewer has two reviews
+   on one day, with the busiest day as light as possible: first fit, or CP-SAT when first fit
+   is not as even as it could be. Without review days, no days are given. When days are
+   scarce (fewer than ``team_max * (load limit - 1) + 1``, so teams chosen without them might
+   not fit: three teams sharing people pairwise need three days), the CP-SAT teams models
+   of stages 1 and 2 choose a day per team as well, and a host left out because of the days
+   is reported as ``no_free_day``.
 
 The result is checked with :func:`rules.violations` before it is returned; a violation there
 is a bug and raises. An impossible round never raises: hosts that cannot be placed are listed
@@ -29,10 +33,16 @@ in ``Proposal.unplaced`` with the most specific reason found.
 
 Determinism: CP-SAT runs ``NUM_WORKERS`` threads in its deterministic interleaved mode with a
 fixed seed, stopped by a deterministic work limit (``DETERMINISTIC_PER_SECOND`` units per
-second of the time limit), so one problem and seed give one proposal on any machine; the
-time limit also caps the wall clock, which only bites (and can then change the answer) on a
-much slower machine. The flow is deterministic. The price: the interleaved mode searches
-a little less per second than CP-SAT's free-running parallel mode.
+second of ``time_limit_s``), and the flow loop stops after a fixed number of rounds, so one
+problem, seed and time limit give one proposal. The wall clock (``time_limit_s``) is only a
+safety net; if it bites (a much slower or very busy machine, or a round far bigger than 500
+schools) the answer can differ, still keeping every rule. The price of determinism: the
+interleaved mode and the modest work limit search less per second than CP-SAT's
+free-running parallel mode could; on the 500-school benchmark that mode found 0.04% lower
+cost in the same time (bench/bench_pairing.py).
+
+Team sizes: extra members only add travel, so proposals have ``team_min`` members; the web
+layer may add people up to ``team_max`` by hand (the rules allow it).
 """
 from __future__ import annotations
 
@@ -77,7 +87,7 @@ FLOW_MAX_ROUNDS = 60
 MIN_SOLVE_S = 0.3
 #: Seconds kept back for the days model.
 DAYS_RESERVE_S = 1.0
-#: CP-SAT threads (the machine has 2 cores); results are deterministic whatever the number.
+#: CP-SAT threads (the machine has 2 cores); deterministic for a given number.
 NUM_WORKERS = 2
 #: CP-SAT deterministic time units per second of budget. In interleaved mode its
 #: deterministic clock runs 5-15 times slower than the wall clock on a 500-school round, so
@@ -116,8 +126,9 @@ class Proposal:
     status: str
     seconds: float
     #: The cost minimised once the most hosts are placed: travel in tenths of a km plus the
-    #: load penalties (LOAD_COST_TENTHS); and a proved lower bound on it for every host that
-    #: can be placed (None when not every such host is placed, or for the greedy baseline).
+    #: load penalties (LOAD_COST_TENTHS). And a proved lower bound on that cost (the min-cost
+    #: flow without the reciprocal rule), given when every host with people in reach is
+    #: placed. Both None for the greedy baseline.
     cost: int | None = None
     lower_bound: int | None = None
 
@@ -159,11 +170,12 @@ def propose(problem: Problem, *, time_limit_s: float = 8.0, seed: int = 0) -> Pr
         _log(start, "greedy", teams, cost, solvable=len(solvable), scarce_days=scarce)
         most_proved = len(teams) == len(solvable)
         if not most_proved:
-            kept, _ = _prune(pairs, solvable, teams)
+            kept, pruned = _prune(pairs, solvable, teams)
             limit = _Limit(deadline - time.perf_counter() - reserve, work * STAGE1_SHARE)
             model = _TeamsModel(problem, solvable, kept, cap, cost, model_days)
-            teams, start_days, most_proved = model.most_placed(teams, start_days, limit, seed)
-            _log(start, "most placed", teams, cost, proved=most_proved)
+            teams, start_days, proved = model.most_placed(teams, start_days, limit, seed)
+            most_proved = proved and not pruned  # else: the most among the nearest candidates
+            _log(start, "most placed", teams, cost, proved=proved, pruned=pruned)
         flow, bound = _flow_teams(problem, pairs, sorted(teams), cap, cost, deadline - reserve)
         _log(start, "flow", flow or {}, cost, bound=bound)
         if flow is not None and _objective(flow, cost) < _objective(teams, cost):
@@ -250,7 +262,7 @@ def _greedy_teams(problem, pairs, cap, days, day_of=None) -> dict[int, Team]:
                 and (rules.allow_reciprocal or h not in on_team_of[r.school_id]))
 
     for h in sorted(problem.hosts, key=lambda h: (len(pairs[h]), h)):
-        if _reach_reason(problem, h, pairs[h], cap) is not None:
+        if _reach_reason(problem, h, pairs[h], cap, explain=False) is not None:
             continue
         for day in (sorted(days, key=lambda d: (per_day[d], d)) if days else (None,)):
             lead = next((r for r, _ in pairs[h] if r.can_lead and usable(r, h, day, [])), None)
@@ -652,11 +664,12 @@ def _prune(pairs, hosts, teams: dict[int, Team]):
     return kept, pruned
 
 
-def _reach_reason(problem: Problem, h: int, cands, cap: int) -> Unplaced | None:
-    """Why host ``h`` cannot be placed whatever else happens in the round, or None."""
+def _reach_reason(problem: Problem, h: int, cands, cap: int, explain: bool = True) -> Unplaced | None:
+    """Why host ``h`` cannot be placed whatever else happens in the round, or None. Without
+    ``explain``, a host nobody can review is not given the (slower) count of reasons."""
     rules = problem.rules
     if not cands:
-        return Unplaced(h, "no_trained_reviewers_in_reach", _blocked(problem, h))
+        return Unplaced(h, "no_trained_reviewers_in_reach", _blocked(problem, h) if explain else {})
     leads = sum(1 for r, _ in cands if r.can_lead)
     if leads == 0:
         return Unplaced(h, "no_lead_in_reach", {"in_reach": len(cands)})
