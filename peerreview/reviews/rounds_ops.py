@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from peerreview.core import audit
 from peerreview.core.directory.models import Partnership, School
@@ -255,6 +256,17 @@ def _check(edit: _Edit) -> None:
         raise TeamChangeRefused([violation_text(v, edit.picture) for v in broken])
 
 
+def _commit_team_change() -> None:
+    """Commit; if someone else changed the same team at the same moment (the database's
+    one-lead and one-place-per-person rules), nothing is saved and the admin is told."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise TeamChangeRefused([str(_l("Someone else changed this team at the same moment. Nothing was saved: "
+                                        "reload the page and try again."))], status=409) from None
+
+
 def _audit_team(edit: _Edit, text: str, actor, action: str = "review.team_changed") -> None:
     # The detail starts "review <id> ": the calendar counts date changes by it.
     audit.record(action, f"review {edit.review.id} ({edit.review.host.name}): {text}",
@@ -294,7 +306,7 @@ def add_member(review: Review, person_id: int, *, lead: bool = False, actor=None
     review.unplaced = None
     name = edit.picture.person(person_id)
     _audit_team(edit, f"{name} added{' as lead' if lead else ''}", actor)
-    db.session.commit()
+    _commit_team_change()
     notify.team_changed(review, added=[person_id])
     return member
 
@@ -314,7 +326,7 @@ def remove_member(review: Review, member_id: int, *, actor=None) -> None:
     person_id = member.person_id
     review.team.remove(member)
     _audit_team(edit, f"{edit.picture.person(person_id)} removed", actor)
-    db.session.commit()
+    _commit_team_change()
     notify.team_changed(review, removed=[person_id])
 
 
@@ -332,7 +344,7 @@ def make_lead(review: Review, member_id: int, *, actor=None) -> None:
     member.is_lead = True
     member.source = "manual"
     _audit_team(edit, f"{edit.picture.person(member.person_id)} made lead", actor)
-    db.session.commit()
+    _commit_team_change()
 
 
 def change_date(review: Review, day: date, *, actor=None) -> None:
@@ -345,7 +357,7 @@ def change_date(review: Review, day: date, *, actor=None) -> None:
     review.review_date = day
     _audit_team(edit, f"date {old.isoformat() if old else 'none'} -> {day.isoformat()}", actor,
                 action="review.date_changed")
-    db.session.commit()
+    _commit_team_change()
     notify.date_changed(review)
 
 
