@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -42,22 +41,14 @@ STEP_LABELS = {
 _SAVED_KEY = "reviews.prepared"  # the review whose preparation was just saved: its draft copy can go
 
 
-def url_if_built(endpoint: str, **values) -> str | None:
-    """A link to a page another part of the app provides, or None while that page does not
-    exist yet, so this page never fails for want of it. (Temporary: see the module's report.)"""
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **values)
-
-
 def step_url(step: str | None, review) -> str:
-    """Where a "what to do next" link goes (the review's own page until that page exists)."""
+    """Where a "what to do next" link goes (the review's own page when there is nothing to do)."""
     target = {
         review_queries.PREPARE: url_for("reviews.prepare", review_id=review.id),
-        review_queries.RECORD: url_if_built("review_records.edit", review_id=review.id),
-        review_queries.WRITE: url_if_built("review_reports.show", review_id=review.id),
-        review_queries.REPLY: url_if_built("review_reports.show", review_id=review.id),
-        review_queries.READ: url_if_built("review_reports.show", review_id=review.id),
+        review_queries.RECORD: url_for("review_records.edit", review_id=review.id),
+        review_queries.WRITE: url_for("review_reports.show", review_id=review.id),
+        review_queries.REPLY: url_for("review_reports.show", review_id=review.id),
+        review_queries.READ: url_for("review_reports.show", review_id=review.id),
     }.get(step)
     return target or url_for("reviews.show", review_id=review.id)
 
@@ -80,8 +71,8 @@ def index():
         state_labels=STATE_LABELS,
         step_labels=STEP_LABELS,
         step_url=step_url,
-        rounds_url=url_if_built("review_rounds.index"),
-        round_url=lambda review_round: url_if_built("review_rounds.show", round_id=review_round.id),
+        rounds_url=url_for("review_rounds.index"),
+        round_url=lambda review_round: url_for("review_rounds.show", round_id=review_round.id),
     )
 
 
@@ -100,12 +91,11 @@ def show(review_id: int):
         links.append((_("Prepare the review") if review.lines else _("Prepare your lines of enquiry"),
                       url_for("reviews.prepare", review_id=review.id)))
     if can[ReviewAction.RECORD]:
-        links.append((_("Visit record"), url_if_built("review_records.edit", review_id=review.id)))
+        links.append((_("Visit record"), url_for("review_records.edit", review_id=review.id)))
     if can[ReviewAction.WRITE_REPORT] or (can[ReviewAction.READ_REPORT] and review.status in ("submitted", "agreed")):
-        links.append((_("Report"), url_if_built("review_reports.show", review_id=review.id)))
+        links.append((_("Report"), url_for("review_reports.show", review_id=review.id)))
     if published and review.review_date:
-        links.append((_("Add to calendar"), url_if_built("review_calendar.review_ics", review_id=review.id)))
-    links = [(label, url) for label, url in links if url]
+        links.append((_("Add to calendar"), url_for("review_calendar.review_ics", review_id=review.id)))
     clear_draft = session.pop(_SAVED_KEY, None) == review.id
     return render_template(
         "reviews/review/show.html",
