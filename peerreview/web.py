@@ -27,6 +27,7 @@ def import_models() -> None:
     import peerreview.core.audit  # noqa: F401
     import peerreview.core.directory.models  # noqa: F401
     import peerreview.reviews.models  # noqa: F401
+    import peerreview.visits.models  # noqa: F401
     import surveys.insights.models  # noqa: F401
     import surveys.models  # noqa: F401
 
@@ -65,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
     from peerreview.reviews.report_views import bp as review_reports_bp
     from peerreview.reviews.review_views import bp as reviews_bp
     from peerreview.reviews.rounds_views import bp as review_rounds_bp
+    from peerreview.visits.child_views import bp as visit_feedback_bp
+    from peerreview.visits.manage_views import bp as visits_bp
     from surveys.builder_views import bp as questionnaires_bp
     from surveys.insights.queue_views import bp as safeguarding_bp
     from surveys.respond_views import bp as respond_bp
@@ -73,7 +76,8 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (health_bp, language_bp, accounts_bp, directory_bp, schools_import_bp, dashboard_bp,
                questionnaires_bp, survey_runs_bp, respond_bp, survey_results_bp, safeguarding_bp,
-               review_rounds_bp, reviews_bp, review_records_bp, review_reports_bp, review_calendar_bp):
+               review_rounds_bp, reviews_bp, review_records_bp, review_reports_bp, review_calendar_bp,
+               visits_bp, visit_feedback_bp):
         app.register_blueprint(bp)
 
 
