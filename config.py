@@ -65,6 +65,8 @@ class Config:
     # A host's PDF for its review team. Kept well under MAX_CONTENT_LENGTH so an oversized
     # PDF gets the attachments' own message (peerreview/reviews/attachments.py caps it there too).
     REVIEW_ATTACHMENT_MAX_BYTES = int(os.environ.get("REVIEW_ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
+    # How long "Propose teams and dates" lets the solver search (a 500-school round needs about 7 s).
+    PAIRING_TIME_LIMIT_S = float(os.environ.get("PAIRING_TIME_LIMIT_S", "8"))
 
     # Repeated failed logins for one email lock it for a while.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))

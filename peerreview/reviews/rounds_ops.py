@@ -176,7 +176,7 @@ def propose(review_round: ReviewRound, *, actor=None) -> pairing.Proposal:
     if review_round.status != "draft":
         raise RoundLocked()
     picture = build_problem(review_round)
-    proposal = pairing.propose(picture.problem, time_limit_s=current_app.config.get("PAIRING_TIME_LIMIT_S", 8.0))
+    proposal = pairing.propose(picture.problem, time_limit_s=current_app.config["PAIRING_TIME_LIMIT_S"])
     reviews = round_reviews(review_round)
     ids = [r.id for r in reviews]
     db.session.execute(delete(TeamMember).where(TeamMember.review_id.in_(ids)))
