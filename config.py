@@ -92,6 +92,11 @@ class Config:
     # so the default is generous (Flask-Limiter syntax).
     OPEN_LINK_RATE_LIMIT = os.environ.get("OPEN_LINK_RATE_LIMIT", "60 per minute")
 
+    # Pupil visits: children's first names are deleted this many days after the visit
+    # (`flask delete-pupil-names`, run daily); a feedback code for the tablets lasts this many hours.
+    VISIT_NAME_RETENTION_DAYS = int(os.environ.get("VISIT_NAME_RETENTION_DAYS", "30"))
+    VISIT_SESSION_HOURS = int(os.environ.get("VISIT_SESSION_HOURS", "6"))
+
     # Where absolute links (set-password links printed by the CLI) point.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
