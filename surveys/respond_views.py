@@ -14,18 +14,40 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date, get_locale, gettext as _
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, format_date, get_locale
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from peerreview.core import clock
+from peerreview.core.i18n import character_count_texts
 from peerreview.extensions import limiter
 from surveys import respond_queries as queries
-from surveys.questions import LONG_TEXT_MAX, SHORT_TEXT_MAX, field_name, localised, question_for
-from surveys.responding import CodeAlreadyUsed, build_form, form_from_specs, item_specs, pages, save_response
+from surveys.questions import (
+    LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    field_name,
+    localised,
+)
+from surveys.responding import (
+    CodeAlreadyUsed,
+    build_form,
+    form_from_specs,
+    item_specs,
+    pages,
+    save_response,
+)
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
 
@@ -160,19 +182,6 @@ def _access_or_page(code: str, with_questionnaire: bool = True):
 # --- the questionnaire ------------------------------------------------------------------
 
 
-def _character_count_texts() -> dict:
-    # GOV.UK Frontend's script fills in %{count}; Welsh plural forms fall back to "other".
-    count = "%{count}"
-    return {
-        "textareaDescriptionText": _("You can enter up to %(count)s characters", count=count),
-        "charactersUnderLimitText": {"one": _("You have %(count)s character remaining", count=count),
-                                     "other": _("You have %(count)s characters remaining", count=count)},
-        "charactersAtLimitText": _("You have 0 characters remaining"),
-        "charactersOverLimitText": {"one": _("You have %(count)s character too many", count=count),
-                                    "other": _("You have %(count)s characters too many", count=count)},
-    }
-
-
 def _question_params(question, condition, mark_optional: bool) -> dict:
     """GOV.UK macro parameters for one question (legend or label, hint, limits). When some
     questions must be answered, the others say "(optional)"."""
@@ -190,7 +199,7 @@ def _question_params(question, condition, mark_optional: bool) -> dict:
     if item.kind in ("short_text", "long_text"):
         params = {"label": {"text": text, "classes": "govuk-label--s"}, "hint": hint}
         if item.kind == "long_text":
-            params.update(_character_count_texts())
+            params.update(character_count_texts())
             params["maxlength"] = (item.options or {}).get("max_length", LONG_TEXT_MAX)
             params["rows"] = 5
         else:

@@ -216,7 +216,7 @@ class ThemeRow:
     count: int
     share: str
     feeling: str
-    change: str
+    change: str = ""  # since the previous run, where there is one
     quotes: list = field(default_factory=list)  # (text, label in words)
 
 

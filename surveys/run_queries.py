@@ -51,14 +51,6 @@ def run_school_or_404(run: SurveyRun, school_id: int) -> RunSchool:
     return run_school
 
 
-def partnerships(partnership_ids: set[int]) -> list[Partnership]:
-    if not partnership_ids:
-        return []
-    return list(db.session.scalars(
-        select(Partnership).where(Partnership.id.in_(partnership_ids)).order_by(Partnership.name)
-    ))
-
-
 def survey_templates(partnership: Partnership) -> list[QuestionnaireTemplate]:
     """The partnership's questionnaires that surveys can use, newest wording included."""
     return list(db.session.scalars(

@@ -103,15 +103,9 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    admin_of = run_queries.partnerships(permissions.admin_partnership_ids(current_user))
-    if not admin_of:
-        abort(403)
-    if len(admin_of) > 1:
-        chosen = next((p for p in admin_of if str(p.id) == request.args.get("partnership")), None)
-        if chosen is None:
-            return render_template("surveys/runs/choose_partnership.html", partnerships=admin_of)
-    else:
-        chosen = admin_of[0]
+    admin_of, chosen = permissions.partnership_to_create_in(current_user, request.args.get("partnership"))
+    if chosen is None:
+        return render_template("surveys/runs/choose_partnership.html", partnerships=admin_of)
     permissions.require(current_user, Action.MANAGE_SURVEYS, chosen)
     run_ops.ensure_templates(chosen, actor=current_user)
     form = _form_for_run(chosen)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask import abort
+from sqlalchemy import select
 
 from peerreview.core.accounts.models import Person
 from peerreview.core.directory.models import Cluster, Partnership, School
@@ -94,6 +95,24 @@ def _in_reach_or_404(person: Person | None, obj, partnership_of) -> object:
     if obj is None or partnership_of(obj) not in partnership_ids(person):
         abort(404)
     return obj
+
+
+def admin_partnerships(person: Person | None) -> list[Partnership]:
+    ids = admin_partnership_ids(person)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Partnership).where(Partnership.id.in_(ids)).order_by(Partnership.name)))
+
+
+def partnership_to_create_in(person: Person | None, requested: str | None) -> tuple[list[Partnership], Partnership | None]:
+    """For an admin's "create" page: the partnerships they administer (403 when none) and the one
+    it is for: their only one, or the one asked for; None while someone with several must choose."""
+    admin_of = admin_partnerships(person)
+    if not admin_of:
+        abort(403)
+    if len(admin_of) == 1:
+        return admin_of, admin_of[0]
+    return admin_of, next((p for p in admin_of if str(p.id) == requested), None)
 
 
 def school_or_404(person: Person | None, school_id: int) -> School:

@@ -24,7 +24,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from peerreview.core import clock
-from peerreview.reviews import access, attachments, review_forms, review_ops, review_queries, workflow
+from peerreview.core.i18n import character_count_texts
+from peerreview.reviews import (
+    access,
+    attachments,
+    review_forms,
+    review_ops,
+    review_queries,
+    workflow,
+)
 from peerreview.reviews.access import ReviewAction
 from peerreview.reviews.labels import STATE_LABELS
 from peerreview.reviews.workflow import WrongState
@@ -115,19 +123,6 @@ def show(review_id: int):
 # --- preparation ----------------------------------------------------------------------------
 
 
-def _character_count_texts() -> dict:
-    # GOV.UK Frontend's script fills in %{count}; the same words as the survey forms use.
-    count = "%{count}"
-    return {
-        "textareaDescriptionText": _("You can enter up to %(count)s characters", count=count),
-        "charactersUnderLimitText": {"one": _("You have %(count)s character remaining", count=count),
-                                     "other": _("You have %(count)s characters remaining", count=count)},
-        "charactersAtLimitText": _("You have 0 characters remaining"),
-        "charactersOverLimitText": {"one": _("You have %(count)s character too many", count=count),
-                                    "other": _("You have %(count)s characters too many", count=count)},
-    }
-
-
 def _render_prepare(review, form, blocks, *, status=200, notice=None, problem=None, upload_form=None,
                     upload_error=None, focus_key=None):
     errors = []
@@ -161,7 +156,7 @@ def _render_prepare(review, form, blocks, *, status=200, notice=None, problem=No
                 "sip_priority": review_forms.SIP_PRIORITY_MAX, "context": review_forms.CONTEXT_MAX,
                 "evidence_wanted": review_forms.EVIDENCE_MAX},
         focus_key=focus_key,
-        count_texts=_character_count_texts(),
+        count_texts=character_count_texts(),
         draft_key=f"review-prepare:{review.id}",
         draft_version=review_queries.preparation_version(review),
     ), status

@@ -25,12 +25,6 @@ from peerreview.reviews.rules import Member, Placement, distance_km, pair_violat
 PAGE_SIZE = 100
 
 
-def partnerships(ids: set[int]) -> list[Partnership]:
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Partnership).where(Partnership.id.in_(ids)).order_by(Partnership.name)))
-
-
 @dataclass
 class RoundRow:
     round: ReviewRound

@@ -79,15 +79,9 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    admin_of = rounds_queries.partnerships(permissions.admin_partnership_ids(current_user))
-    if not admin_of:
-        abort(403)
-    if len(admin_of) > 1:
-        chosen = next((p for p in admin_of if str(p.id) == request.args.get("partnership")), None)
-        if chosen is None:
-            return render_template("reviews/rounds/choose_partnership.html", partnerships=admin_of)
-    else:
-        chosen = admin_of[0]
+    admin_of, chosen = permissions.partnership_to_create_in(current_user, request.args.get("partnership"))
+    if chosen is None:
+        return render_template("reviews/rounds/choose_partnership.html", partnerships=admin_of)
     schools = _host_labels(chosen)
     open_ids = [s.id for s, _label in schools if rounds_queries.is_open(s)]
     form = RoundForm(schools=schools, hosts=open_ids)

@@ -8,36 +8,23 @@ emails, phone numbers) and a note flagged for safeguarding is never quoted.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from surveys.insights import analysis, redaction
 from surveys.insights.summaries import Comment, summarise
-from surveys.results_display import mean_in_words, pct, sentiment_label
+from surveys.results_display import (
+    SplitRow,
+    ThemeRow,
+    mean_in_words,
+    pct,
+    sentiment_label,
+)
 
 TOP_THEMES = 6
 SNIPPET_LENGTH = 160
-
-
-@dataclass
-class ThemeRow:
-    key: str
-    name: str
-    description: str
-    count: int
-    share: str
-    feeling: str
-    snippets: list[tuple[str, str]] = field(default_factory=list)  # (text, feeling label)
-
-
-@dataclass
-class SplitRow:
-    key: str
-    label: str
-    count: int
-    share: str
-    width: int
 
 
 @dataclass
@@ -89,7 +76,7 @@ def build(texts: list[str], partnership_id: int) -> ThemesPanel:
                     chosen.add(c.id)
         themes.append(ThemeRow(
             t.key, str(t.name), str(t.description), t.count, pct(t.share), mean_in_words(t.mean),
-            [(_snippet(comments[cid].redacted), sentiment_label(label)) for cid, label in picked]))
+            quotes=[(_snippet(comments[cid].redacted), sentiment_label(label)) for cid, label in picked]))
     return ThemesPanel(
         notes=n,
         based_on=ngettext("Based on %(num)d note or finding written by the team.",
