@@ -23,7 +23,7 @@ from sqlalchemy import select
 from peerreview.core.accounts.models import Person, RoleAssignment
 from peerreview.core.accounts.passwords import hash_password
 from peerreview.core.clock import today
-from peerreview.demo_data import comments, reviews
+from peerreview.demo_data import comments, reviews, visits
 from peerreview.core.directory.importing import import_schools
 from peerreview.core.directory.models import Cluster, Partnership, School
 from peerreview.extensions import db
@@ -32,6 +32,10 @@ from peerreview.reviews.models import (
     ReviewRound, TeamMember,
 )
 from peerreview.reviews.rules import Place, distance_km
+from peerreview.visits.focus import BY_KEY
+from peerreview.visits.models import (
+    ChildFeedback, FeedbackSession, InterviewNote, PupilVisit, VisitAdult, VisitingSchool, VisitPrompt, VisitPupil,
+)
 from surveys import codes
 from surveys.insights import store
 from surveys.models import AccessCode, Answer, QuestionnaireTemplate, RunSchool, SurveyResponse, SurveyRun
@@ -321,6 +325,55 @@ def seed_reviews(partnership: Partnership) -> dict[str, int]:
     return {"reviews": 3 + len(spring.reviews), "upcoming": upcoming.id}
 
 
+# --- pupil visits ----------------------------------------------------------------------
+
+def _visit(partnership, host, day, focus_key, visiting, pupils, creator) -> PupilVisit:
+    focus = BY_KEY[focus_key]
+    visit = PupilVisit(partnership=partnership, host=host, visit_date=day, starts_at=time(9, 30),
+                       ends_at=time(11, 45), focus_key=focus.key, focus_title=focus.en, created_by_id=creator.id)
+    visit.prompts = [VisitPrompt(position=i, text_en=p.en, text_cy=p.cy) for i, p in enumerate(focus.prompts)]
+    visit.visiting_schools = [VisitingSchool(school=school) for school in visiting]
+    visit.pupils = [VisitPupil(school=visiting[school_index], first_name=name, year_group=year)
+                    for name, year, school_index in pupils]
+    visit.adults = [VisitAdult(school=school, name=name) for school, name in
+                    zip(visiting, ("Mrs Hollis", "Mr Adeyemi"))]
+    db.session.add(visit)
+    db.session.flush()
+    return visit
+
+
+def seed_visits(partnership: Partnership) -> dict[str, int]:
+    """A finished visit to the demo head's school (feedback from twelve children, interview notes,
+    the head's thank-you) with the demo coordinator's pupils among the visitors, and one to come."""
+    now = today()
+    schools = list(db.session.scalars(select(School).where(School.partnership_id == partnership.id).order_by(School.urn)))
+    coordinator = db.session.scalar(select(Person).where(Person.email == f"coordinator@{DEMO_DOMAIN}"))
+    st_marys, coordinator_school = schools[0], schools[2]
+
+    finished_day = _weekday(now - timedelta(days=17))
+    finished = _visit(partnership, st_marys, finished_day, "reading_areas", [coordinator_school, schools[8]],
+                      visits.FINISHED_PUPILS, coordinator)
+    finished.status = "closed"
+    opened = datetime.combine(finished_day, time(11, 0))
+    finished.sessions = [FeedbackSession(code_hash=secrets.token_hex(32), opened_at=opened,
+                                         expires_at=opened + timedelta(hours=6), closed_at=opened + timedelta(minutes=40),
+                                         opened_by_id=coordinator.id)]
+    for pupil, (faces, star_1, star_2, wish, like) in zip(finished.pupils, visits.FINISHED_FEEDBACK):  # in the order listed
+        db.session.add(ChildFeedback(
+            visit_id=finished.id, pupil_id=pupil.id, faces={str(p.id): face for p, face in zip(finished.prompts, faces)},
+            star_1=star_1, star_2=star_2, wish=wish, like_at_school=like, language="en", submitted_on=finished_day))
+    for year, question, answer in visits.FINISHED_INTERVIEWS:
+        db.session.add(InterviewNote(visit_id=finished.id, client_id=str(uuid.uuid4()), host_year_group=year,
+                                     question=question, answer=answer))
+    finished.thank_you = visits.FINISHED_THANK_YOU
+    finished.thank_you_sent_at = datetime.combine(finished_day + timedelta(days=2), time(15, 0))
+
+    upcoming = _visit(partnership, schools[4], _weekday(now + timedelta(days=9)), "maths_walk",
+                      [coordinator_school, schools[5]], visits.UPCOMING_PUPILS, coordinator)
+    db.session.commit()
+    return {"visits": 2, "feedback": len(visits.FINISHED_FEEDBACK), "upcoming": upcoming.id}
+
+
 def _weekday(day: date) -> date:
     """The same day, or the Monday after if it falls at a weekend."""
     while day.weekday() >= 5:
@@ -343,6 +396,7 @@ def seed_demo_command() -> None:
     partnership, logins = seed_directory()
     seed_surveys(partnership)
     seed_reviews(partnership)
+    seed_visits(partnership)
     lines = [f"demo login: {role} {email} {password}" for role, email, password in logins]
     path = demo_logins_file()
     path.write_text("\n".join(lines) + "\n")
