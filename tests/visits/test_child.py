@@ -168,7 +168,7 @@ def test_children_who_have_sent_feedback_are_shown_done_not_as_buttons(client, l
     db.session.commit()
     html = body(client.get(f"/v/{CODE}"))
     assert f'value="{amara.id}"' not in html
-    done = re.search(r'<p class="app-name app-name--done">(.*?)</p>', html, re.S)
+    done = re.search(r'<p class="app-name app-name--done">(.*?)</p>', html, re.DOTALL)
     assert done and "Amara" in done.group(1) and "Done" in done.group(1)
     assert html.count('name="pupil"') == 6
 
