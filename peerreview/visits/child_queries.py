@@ -115,7 +115,7 @@ def names_by_school(visit: PupilVisit) -> list[SchoolNames]:
 def pupil_on_visit(visit_id: int, raw: str | None) -> VisitPupil | None:
     """The pupil a ``pupil=`` value names when they are on this visit's list (name not deleted);
     None for anything else (another visit's pupil, a forged or malformed id)."""
-    if not raw or not raw.isdigit() or len(raw) > 12:
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 9:  # ids fit a 32-bit integer
         return None
     return db.session.scalar(
         select(VisitPupil).options(joinedload(VisitPupil.school))

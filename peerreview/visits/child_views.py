@@ -285,7 +285,7 @@ def thanks(code: str):
     if session is None:
         return _unknown_code()
     raw = request.args.get("pupil") or ""
-    pupil_value = raw if raw == queries.ANONYMOUS or (raw.isdigit() and len(raw) <= 12) else None
+    pupil_value = raw if raw == queries.ANONYMOUS or (raw.isascii() and raw.isdigit() and len(raw) <= 9) else None
     return _page("visits/child/thanks.html", session=session, names_url=_names_link(session)["href"],
                  draft_key=queries.draft_key(session, pupil_value) if pupil_value else None)
 

@@ -158,6 +158,8 @@ def test_the_names_list_shows_the_visit_and_every_child_by_school_with_year_grou
     assert 'aria-label="Ben, Year 4, Cedar Academy"' in html
     assert html.index("Ben, Year 5, Birch Primary") < cedar < html.index("Ben, Year 4, Cedar Academy")
     assert html.count('name="pupil"') == 7  # six children and "I'd rather not say"
+    # A child who chose "I'd rather not say" and went back leaves nothing for the next one.
+    assert f'data-clear-draft="visit-feedback:{live.session.id}:anon"' in html
     assert "I'd rather not say" in html
     assert "Faraway" not in html
 
@@ -296,7 +298,7 @@ def test_a_name_not_on_the_list_gets_a_kind_404(client, live, world):
     db.session.add(other)
     db.session.commit()
     zara = other.pupils[0]
-    for value in (str(zara.id), "999999", "", "abc", "-1", "1" * 30):
+    for value in (str(zara.id), "999999", "99999999999", "", "abc", "-1", "١٢", "1" * 30):
         page = client.get(form_url(value))
         assert page.status_code == 404, value
         assert "We cannot find that name" in body(page)
