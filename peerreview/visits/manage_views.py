@@ -9,6 +9,7 @@ A change the visit's state does not allow raises ``operations.WrongState``: a 40
 from __future__ import annotations
 
 import segno
+from markupsafe import escape
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -364,7 +365,7 @@ def focus(visit_id: int):
             return _render_focus(visit, form, _bank_rows(key), step="prompts", notice=_(
                 "We have filled in suggested prompts for “%(focus)s”. Change them as you like, then save.",
                 focus=form.focus_title.data))
-        if key == "own":
+        if key == "own" or (not key and form.focus_title.data):
             form.focus_key.data = ""
             if form.focus_title.errors:
                 return _render_focus(visit, form, [], step="choose", status=400)
@@ -423,9 +424,11 @@ def _remembered_code(visit, current) -> str | None:
 
 
 def _qr_svg(address: str) -> str:
-    qr = segno.make(address, error="m")
-    return qr.svg_inline(scale=6, border=2, dark="#0b0c0c", light="#ffffff", omitsize=True,
-                         svgclass="app-qr__svg", title=_("QR code for %(address)s", address=address))
+    """The QR code as inline SVG, named for assistive technology (role="img" and a label)."""
+    label = _("QR code for %(address)s", address=address)
+    svg = segno.make(address, error="m").svg_inline(scale=6, border=2, dark="#0b0c0c", light="#ffffff",
+                                                   omitsize=True, svgclass="app-qr__svg", title=label)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
 @bp.get("/<int:visit_id>/session")
