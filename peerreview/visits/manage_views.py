@@ -180,9 +180,14 @@ def show(visit_id: int):
             buttons.append((_("Change the focus and prompts") if visit.focus_title else _("Choose the focus and prompts"),
                             url_for("visits.focus", visit_id=visit.id)))
         if can[VisitAction.MANAGE]:
+            on_the_day = (_("Feedback on the day"), url_for("visits.feedback_session", visit_id=visit.id))
+            ready = not queries.problems_before_opening(visit, clock.today())
+            if ready:  # the day has come: the main button opens feedback
+                buttons.insert(0, on_the_day)
             buttons.append((_("Children and adults"), url_for("visits.people", visit_id=visit.id)))
             buttons.append((_("Change the details"), url_for("visits.edit", visit_id=visit.id)))
-            buttons.append((_("Feedback on the day"), url_for("visits.feedback_session", visit_id=visit.id)))
+            if not ready:
+                buttons.append(on_the_day)
     elif visit.status == "open" and can[VisitAction.MANAGE]:
         buttons.append((_("Show the code for the tablets"), url_for("visits.feedback_session", visit_id=visit.id)))
         buttons.append((_("Close feedback"), url_for("visits.close", visit_id=visit.id)))

@@ -21,6 +21,7 @@ from surveys.insights.redaction import known_names_for, school_vocabulary_for
 from surveys.insights.summaries import Comment, InsightSummary, summarise
 
 FACES = ("happy", "ok", "sad")
+QUOTES_PER_THEME = 3
 LIKES = ("yes", "maybe", "no")
 
 
@@ -38,6 +39,21 @@ class PromptFaces:
 
 
 @dataclass
+class Theme:
+    key: str
+    name: str
+    count: int  # comments it rests on
+    quotes: list[str]  # up to QUOTES_PER_THEME of them, redacted, none flagged
+
+
+@dataclass
+class Themes:
+    comments: int
+    themes: list[Theme]
+    unthemed: int
+
+
+@dataclass
 class Note:
     host_year_group: int | None
     question: str
@@ -51,8 +67,8 @@ class VisitSummary:
     anonymous: int  # children who chose "I'd rather not say"
     prompts: list[PromptFaces]
     like: dict[str, int]
-    stars: InsightSummary
-    wishes: InsightSummary
+    stars: Themes
+    wishes: Themes
     star_quotes: list[str] = field(default_factory=list)
     wish_quotes: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -85,6 +101,18 @@ def _face_key(faces: dict, prompt_id: int) -> str | None:
 def _comments(analyses: list[Analysis]) -> list[Comment]:
     return [Comment(id=i, redacted=a.redacted, compound=a.compound, label=a.label, themes=tuple(a.themes),
                     flags=tuple(a.flags)) for i, a in enumerate(analyses)]
+
+
+def _themes(analyses: list[Analysis]) -> Themes:
+    """The themes the texts share, most common first, each with how many texts it rests on and a
+    few of them in the children's words (children write short, mostly neutral sentences, so
+    quotes are not picked by sentiment here)."""
+    found: InsightSummary = summarise(_comments(analyses))
+    themes = []
+    for theme in found.themes:
+        members = [a for a in analyses if theme.key in a.themes]
+        themes.append(Theme(theme.key, theme.name, theme.count, _quotes(members)[:QUOTES_PER_THEME]))
+    return Themes(found.comments, themes, found.unthemed)
 
 
 def _quotes(analyses: list[Analysis]) -> list[str]:
@@ -134,8 +162,8 @@ def summarise_visit(visit: PupilVisit) -> VisitSummary:
         anonymous=sum(1 for *_rest, school in rows if school is None),
         prompts=prompts,
         like=like,
-        stars=summarise(_comments(stars)),
-        wishes=summarise(_comments(wishes)),
+        stars=_themes(stars),
+        wishes=_themes(wishes),
         star_quotes=_quotes(stars),
         wish_quotes=_quotes(wishes),
         notes=shown_notes,
