@@ -359,6 +359,13 @@ AUDIT_LABELS = {
     "review.date_changed": _l("Review date changed"),
     "conflict.declared": _l("Conflict of interest declared"),
     "conflict.withdrawn": _l("Conflict of interest withdrawn"),
+    "visit.created": _l("Pupil visit planned"),
+    "visit.updated": _l("Pupil visit changed"),
+    "visit.focus_set": _l("Pupil visit focus and prompts saved"),
+    "visit.feedback_opened": _l("Pupil visit feedback opened"),
+    "visit.feedback_closed": _l("Pupil visit feedback closed"),
+    "visit.thanked": _l("Pupil visit thank-you sent"),
+    "visit.names_deleted": _l("Visiting pupils’ first names deleted"),
 }
 
 
