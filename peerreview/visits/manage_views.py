@@ -526,6 +526,7 @@ def feedback(visit_id: int):
         return render_template("visits/manage/feedback_not_yet.html", visit=visit, **_common())
     return render_template("visits/manage/feedback.html", visit=visit, summary=summary.summarise_visit(visit),
                            face_labels=FACE_LABELS, like_labels=LIKE_LABELS,
+                           school_names={v.school_id: v.school.name for v in visit.visiting_schools},
                            can_thank=access.can(current_user, VisitAction.THANK, visit), **_common())
 
 

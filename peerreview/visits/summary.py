@@ -61,6 +61,14 @@ class Note:
 
 
 @dataclass
+class Concern:
+    text: str
+    school_id: int | None  # the visiting child's school; None when they gave no name or for a host pupil
+    host_year_group: int | None = None  # set for an interview note (what a host pupil said)
+    interview: bool = False
+
+
+@dataclass
 class VisitSummary:
     children: int
     schools: int  # visiting schools the named children came from
@@ -72,7 +80,10 @@ class VisitSummary:
     star_quotes: list[str] = field(default_factory=list)
     wish_quotes: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-    flagged: int = 0  # texts (stars, wishes, notes) held back for safeguarding
+    flagged: int = 0  # texts (stars, wishes, notes) held back from the summary for safeguarding
+    # The flagged texts as written, with where they came from, for the head to pass to a designated
+    # safeguarding lead: a concern must reach someone who can act, never be silently dropped.
+    concerns: list[Concern] = field(default_factory=list)
 
     @property
     def like_answered(self) -> int:
@@ -128,17 +139,21 @@ def summarise_visit(visit: PupilVisit) -> VisitSummary:
         .where(ChildFeedback.visit_id == visit.id).order_by(ChildFeedback.id)).all()
     prompts = [PromptFaces(p, {face: 0 for face in FACES}) for p in visit.prompts]
     like = {answer: 0 for answer in LIKES}
-    star_texts, wish_texts = [], []
-    for faces, star_1, star_2, wish, liked, _school in rows:
+    star_texts, wish_texts, star_schools, wish_schools = [], [], [], []
+    for faces, star_1, star_2, wish, liked, school in rows:
         for item in prompts:
             face = _face_key(faces, item.prompt.id)
             if face:
                 item.counts[face] += 1
         if liked in like:
             like[liked] += 1
-        star_texts += [t.strip() for t in (star_1, star_2) if t and t.strip()]
+        for text in (star_1, star_2):
+            if text and text.strip():
+                star_texts.append(text.strip())
+                star_schools.append(school)
         if wish and wish.strip():
             wish_texts.append(wish.strip())
+            wish_schools.append(school)
 
     notes = db.session.scalars(select(InterviewNote).where(InterviewNote.visit_id == visit.id)
                                .order_by(InterviewNote.id)).all()
@@ -149,10 +164,14 @@ def summarise_visit(visit: PupilVisit) -> VisitSummary:
     note_questions = analyse_many([n.question or "" for n in notes], names, vocabulary)
     note_answers = analyse_many([n.answer or "" for n in notes], names, vocabulary)
 
+    concerns = [Concern(text, school) for text, school, a in
+                zip(star_texts + wish_texts, star_schools + wish_schools, stars + wishes) if a.flags]
     shown_notes, flagged_notes = [], 0
     for note, question, answer in zip(notes, note_questions, note_answers):
         if question.flags or answer.flags:
             flagged_notes += 1
+            concerns.append(Concern(" / ".join(t for t in (note.question, note.answer) if t), None,
+                                    note.host_year_group, interview=True))
         elif question.redacted.strip() or answer.redacted.strip():
             shown_notes.append(Note(note.host_year_group, question.redacted.strip(), answer.redacted.strip()))
 
@@ -168,4 +187,5 @@ def summarise_visit(visit: PupilVisit) -> VisitSummary:
         wish_quotes=_quotes(wishes),
         notes=shown_notes,
         flagged=sum(1 for a in stars + wishes if a.flags) + flagged_notes,
+        concerns=concerns,
     )

@@ -104,12 +104,27 @@ def test_no_childs_name_is_shown_and_the_childrens_words_are_redacted(client, fe
     assert "reads to us every day and [name] said it is fun" in page
 
 
-def test_flagged_texts_are_never_quoted_and_the_head_is_pointed_to_their_dsl(client, fed_back):
+def section_between(page: str, start_id: str, end_marker: str) -> str:
+    start = page.index(f'id="{start_id}"')
+    return page[start:page.index(end_marker, start)]
+
+
+def test_flagged_texts_reach_the_head_for_their_dsl_and_stay_out_of_the_summary(client, fed_back):
     sign_in(client, HEAD)
     page = text_of(client.get(f"/manage/visits/{fed_back.visit.id}/feedback"))
-    assert "scared to go home" not in page and "hits me" not in page
     assert "2 comments may raise a safeguarding concern" in page
-    assert "designated safeguarding lead" in page
+    concerns = section_between(page, "safeguarding", "</section>")
+    # shown as written, with where it came from, so a designated safeguarding lead can act
+    assert "“I am scared to go home”" in concerns
+    assert "Written by a visiting child who chose not to give their name" in concerns
+    assert "My dad hits me" in concerns and "Interview note: what a pupil of your school told the visitors" in concerns
+    rest = page.replace(concerns, "")
+    assert "scared to go home" not in rest and "hits me" not in rest  # never among the quotes or themes
+
+
+def test_visiting_staff_never_see_the_concerns(client, fed_back):
+    sign_in(client, "coord.birch@north.example")
+    assert client.get(f"/manage/visits/{fed_back.visit.id}/feedback").status_code == 403
 
 
 def test_before_closing_the_head_is_told_feedback_arrives_when_the_session_closes(client, visit_world):
