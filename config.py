@@ -97,6 +97,18 @@ class Config:
     VISIT_NAME_RETENTION_DAYS = int(os.environ.get("VISIT_NAME_RETENTION_DAYS", "30"))
     VISIT_SESSION_HOURS = int(os.environ.get("VISIT_SESSION_HOURS", "6"))
 
+    # Feedback packs are made by a Huey worker (`flask --app wsgi pack-worker`). Its queue is a
+    # SQLite file (instance/huey.db unless HUEY_SQLITE_PATH says otherwise) shared by the workers
+    # on this machine; with HUEY_REDIS_URL set (and the redis package installed) it is Redis, so
+    # workers on many machines can share the work. HUEY_IMMEDIATE runs jobs inside the request.
+    HUEY_REDIS_URL = os.environ.get("HUEY_REDIS_URL") or None
+    HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH") or None
+    HUEY_IMMEDIATE = env_flag("HUEY_IMMEDIATE")
+    # A failed pack is tried once more after this many seconds; a running job that has not
+    # reported for this many minutes is taken to have lost its worker.
+    PACK_RETRY_DELAY_S = int(os.environ.get("PACK_RETRY_DELAY_S", "10"))
+    PACK_STALE_MINUTES = int(os.environ.get("PACK_STALE_MINUTES", "5"))
+
     # Where absolute links (set-password links printed by the CLI) point.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
@@ -119,6 +131,9 @@ class TestingConfig(Config):
     # Argon2 at full cost makes a large suite slow; tests use cheaper parameters.
     ARGON2_FAST = True
     SERVER_NAME = None
+    # Pack jobs run inside the request (Huey's immediate mode, in memory), retried at once.
+    HUEY_IMMEDIATE = True
+    PACK_RETRY_DELAY_S = 0
 
 
 class ProductionConfig(Config):

@@ -26,6 +26,7 @@ def import_models() -> None:
     import peerreview.core.accounts.models  # noqa: F401
     import peerreview.core.audit  # noqa: F401
     import peerreview.core.directory.models  # noqa: F401
+    import peerreview.packs.models  # noqa: F401
     import peerreview.reviews.models  # noqa: F401
     import peerreview.visits.models  # noqa: F401
     import surveys.insights.models  # noqa: F401
