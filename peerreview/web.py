@@ -86,11 +86,12 @@ def register_commands(app: Flask) -> None:
     from peerreview.core.accounts.cli import create_user_command
     from peerreview.core.directory.cli import import_schools_command
     from peerreview.demo import seed_demo_command
+    from peerreview.packs.cli import render_all_packs_command, render_pack_command
     from peerreview.visits.cli import delete_pupil_names_command
     from surveys.insights.cli import analyse_text_command
 
     for command in (create_user_command, import_schools_command, seed_demo_command, analyse_text_command,
-                    delete_pupil_names_command):
+                    delete_pupil_names_command, render_pack_command, render_all_packs_command):
         app.cli.add_command(command)
 
 

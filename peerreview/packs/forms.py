@@ -1,0 +1,35 @@
+"""The "Generate a pack" form: which school year, which language."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from wtforms import RadioField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
+
+from peerreview.packs.periods import Period
+
+LANGUAGE_CHOICES = [("en", "English"), ("cy", "Cymraeg")]
+
+
+class GeneratePackForm(FlaskForm):
+    period = RadioField(_l("Which school year?"), widget=GovRadioInput(), validate_choice=False,
+                        validators=[InputRequired(_l("Choose the school year the pack covers"))])
+    language = RadioField(_l("Which language?"), widget=GovRadioInput(), choices=LANGUAGE_CHOICES,
+                          validate_choice=False, validators=[InputRequired(_l("Choose English or Welsh"))])
+    submit = SubmitField(_l("Generate pack"), widget=GovSubmitInput())
+
+    def set_periods(self, periods: list[Period]) -> None:
+        self.period.choices = [(p.key, p.label) for p in periods]
+
+    def validate_period(self, field):
+        if field.data not in {key for key, _label in field.choices}:
+            raise ValidationError(_l("Choose one of the school years shown"))
+
+    def validate_language(self, field):
+        if field.data not in {key for key, _label in LANGUAGE_CHOICES}:
+            raise ValidationError(_l("Choose English or Welsh"))
+
+
+class JobActionForm(FlaskForm):
+    """CSRF only: "Try again"."""

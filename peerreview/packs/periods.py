@@ -1,0 +1,57 @@
+"""The periods a pack covers: school (academic) years, 1 September to 31 August."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+
+YEARS_OFFERED = 3  # this school year and the two before it
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        """The form value: the year the school year starts in ("2025" for 2025 to 2026)."""
+        return str(self.start.year) if self.is_school_year else f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    @property
+    def is_school_year(self) -> bool:
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (9, 1, 8, 31) \
+            and self.end.year == self.start.year + 1
+
+    @property
+    def label(self) -> str:
+        if self.is_school_year:
+            return _("School year %(start)s to %(end)s", start=self.start.year, end=self.end.year)
+        from flask_babel import format_date
+        return _("%(start)s to %(end)s", start=format_date(self.start, "long"), end=format_date(self.end, "long"))
+
+    @property
+    def file_part(self) -> str:
+        if self.is_school_year:
+            return f"{self.start.year}-{self.end.year % 100:02d}"
+        return f"{self.start.isoformat()}-to-{self.end.isoformat()}"
+
+
+def school_year(year_starting: int) -> Period:
+    return Period(date(year_starting, 9, 1), date(year_starting + 1, 8, 31))
+
+
+def school_year_of(day: date) -> Period:
+    return school_year(day.year if day.month >= 9 else day.year - 1)
+
+
+def offered(today: date) -> list[Period]:
+    """This school year first, then the years before it."""
+    current = school_year_of(today).start.year
+    return [school_year(current - n) for n in range(YEARS_OFFERED)]
+
+
+def from_key(key: str | None, today: date) -> Period | None:
+    """The offered period a form value names, or None."""
+    return next((p for p in offered(today) if p.key == (key or "").strip()), None)
