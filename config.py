@@ -108,6 +108,8 @@ class Config:
     # reported for this many minutes is taken to have lost its worker.
     PACK_RETRY_DELAY_S = int(os.environ.get("PACK_RETRY_DELAY_S", "10"))
     PACK_STALE_MINUTES = int(os.environ.get("PACK_STALE_MINUTES", "5"))
+    # Where finished packs are kept (instance/packs unless set; shared by every worker).
+    PACK_STORE_DIR = os.environ.get("PACK_STORE_DIR") or None
 
     # Where absolute links (set-password links printed by the CLI) point.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

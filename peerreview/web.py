@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from peerreview.core.health import bp as health_bp
     from peerreview.core.language import bp as language_bp
     from peerreview.dashboard.views import bp as dashboard_bp
+    from peerreview.packs.views import bp as packs_bp
     from peerreview.reviews.calendar_views import bp as review_calendar_bp
     from peerreview.reviews.record_views import bp as review_records_bp
     from peerreview.reviews.report_views import bp as review_reports_bp
@@ -78,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (health_bp, language_bp, accounts_bp, directory_bp, schools_import_bp, dashboard_bp,
                questionnaires_bp, survey_runs_bp, respond_bp, survey_results_bp, safeguarding_bp,
                review_rounds_bp, reviews_bp, review_records_bp, review_reports_bp, review_calendar_bp,
-               visits_bp, visit_feedback_bp):
+               visits_bp, visit_feedback_bp, packs_bp):
         app.register_blueprint(bp)
 
 
@@ -86,12 +87,13 @@ def register_commands(app: Flask) -> None:
     from peerreview.core.accounts.cli import create_user_command
     from peerreview.core.directory.cli import import_schools_command
     from peerreview.demo import seed_demo_command
+    from peerreview.packs.worker import pack_worker_command
     from peerreview.packs.cli import render_all_packs_command, render_pack_command
     from peerreview.visits.cli import delete_pupil_names_command
     from surveys.insights.cli import analyse_text_command
 
     for command in (create_user_command, import_schools_command, seed_demo_command, analyse_text_command,
-                    delete_pupil_names_command, render_pack_command, render_all_packs_command):
+                    delete_pupil_names_command, render_pack_command, render_all_packs_command, pack_worker_command):
         app.cli.add_command(command)
 
 

@@ -17,8 +17,19 @@ from sqlalchemy import func, select
 
 from peerreview.core.directory.models import School
 from peerreview.extensions import db
-from peerreview.reviews.models import NextStep, ReportFinding, Review, ReviewReport, ReviewRound
-from peerreview.visits.models import ChildFeedback, InterviewNote, PupilVisit, VisitPrompt
+from peerreview.reviews.models import (
+    NextStep,
+    ReportFinding,
+    Review,
+    ReviewReport,
+    ReviewRound,
+)
+from peerreview.visits.models import (
+    ChildFeedback,
+    InterviewNote,
+    PupilVisit,
+    VisitPrompt,
+)
 from surveys.insights.models import CommentAnalysis
 from surveys.models import Answer, RunSchool, SurveyResponse, SurveyRun
 from surveys.results import results_released

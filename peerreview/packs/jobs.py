@@ -12,7 +12,7 @@ import logging
 import os
 import secrets
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
@@ -43,7 +43,7 @@ class TryAgain(Exception):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def pack_dir() -> Path:
@@ -148,7 +148,7 @@ def run_job(job_id: int) -> None:
         if stored:
             (pack_dir() / stored).unlink(missing_ok=True)
         log.warning("pack job %s try %s was replaced by another; stopped", job_id, attempt)
-    except Exception as exc:  # noqa: BLE001 - any failure of a try is recorded on the job
+    except Exception as exc:
         db.session.rollback()
         if stored:
             (pack_dir() / stored).unlink(missing_ok=True)

@@ -1,4 +1,6 @@
-"""The periods a pack covers: school (academic) years, 1 September to 31 August."""
+"""The periods a pack covers: the twelve months to today (the renderer's default, so a pack made
+at any time of year holds the latest review, visit and surveys), or a school (academic) year,
+1 September to 31 August."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,16 +9,20 @@ from datetime import date
 from flask_babel import gettext as _
 
 YEARS_OFFERED = 3  # this school year and the two before it
+LAST_TWELVE_MONTHS = "last-12-months"
 
 
 @dataclass(frozen=True)
 class Period:
     start: date
     end: date
+    rolling: bool = False  # the twelve months to the day it was asked for
 
     @property
     def key(self) -> str:
-        """The form value: the year the school year starts in ("2025" for 2025 to 2026)."""
+        """The form value: "last-12-months", or the year a school year starts in ("2025" for 2025 to 2026)."""
+        if self.rolling:
+            return LAST_TWELVE_MONTHS
         return str(self.start.year) if self.is_school_year else f"{self.start.isoformat()}_{self.end.isoformat()}"
 
     @property
@@ -26,9 +32,13 @@ class Period:
 
     @property
     def label(self) -> str:
+        from flask_babel import format_date
+
+        if self.rolling:
+            return _("The 12 months to today (%(start)s to %(end)s)", start=format_date(self.start, "long"),
+                     end=format_date(self.end, "long"))
         if self.is_school_year:
             return _("School year %(start)s to %(end)s", start=self.start.year, end=self.end.year)
-        from flask_babel import format_date
         return _("%(start)s to %(end)s", start=format_date(self.start, "long"), end=format_date(self.end, "long"))
 
     @property
@@ -46,10 +56,17 @@ def school_year_of(day: date) -> Period:
     return school_year(day.year if day.month >= 9 else day.year - 1)
 
 
+def last_twelve_months(today: date) -> Period:
+    from peerreview.packs.render import default_period
+
+    start, end = default_period(today)
+    return Period(start, end, rolling=True)
+
+
 def offered(today: date) -> list[Period]:
-    """This school year first, then the years before it."""
+    """The twelve months to today first, then this school year and the years before it."""
     current = school_year_of(today).start.year
-    return [school_year(current - n) for n in range(YEARS_OFFERED)]
+    return [last_twelve_months(today)] + [school_year(current - n) for n in range(YEARS_OFFERED)]
 
 
 def from_key(key: str | None, today: date) -> Period | None:

@@ -47,7 +47,9 @@ def make_queue(app: Flask, *, filename: str | None = None, immediate: bool | Non
     }
     redis_url = app.config.get("HUEY_REDIS_URL")
     if redis_url and filename is None:
-        from huey import RedisHuey  # needs the redis package, installed only where Redis is used
+        from huey import (
+            RedisHuey,  # needs the redis package, installed only where Redis is used
+        )
 
         huey: Huey = RedisHuey(url=redis_url, **settings)
     else:

@@ -8,7 +8,15 @@ died (``operations.recover_stale``), so the page says so.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,12 +24,12 @@ from flask_login import current_user, login_required
 
 from peerreview.core import clock
 from peerreview.packs import access, jobs, operations, queries
-from peerreview.packs.forms import LANGUAGE_CHOICES, GeneratePackForm, JobActionForm
+from peerreview.packs.forms import LANGUAGE_NAMES, GeneratePackForm, JobActionForm
 from peerreview.packs.periods import from_key, offered
 
 bp = Blueprint("packs", __name__, url_prefix="/manage/packs")
 
-LANGUAGE_LABELS = dict(LANGUAGE_CHOICES)
+LANGUAGE_LABELS = LANGUAGE_NAMES
 STATUS_LABELS = {
     "queued": _l("Waiting to start"),
     "running": _l("Being made"),
@@ -95,7 +103,7 @@ def school(school_id: int):
     school = access.school_or_404(current_user, school_id)
     form = GeneratePackForm(formdata=None, data={"language": _ui_language()})
     form.set_periods(offered(clock.today()))
-    form.period.data = form.period.choices[0][0]
+    form.period.data = form.period.choices[0].value  # the twelve months to today
     return _render_school(school, form)
 
 
