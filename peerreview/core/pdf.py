@@ -42,7 +42,7 @@ class StaticOnlyFetcher(URLFetcher):
     """Serves the app's own static files from disk and nothing else."""
 
     def __init__(self, static_folder: str | Path):
-        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+        super().__init__(timeout=1, allowed_protocols=("data",), allow_redirects=False, fail_on_errors=False)
         self.static_root = Path(static_folder).resolve()
         self.refused: list[str] = []  # what a render asked for and did not get (for logs and tests)
 
