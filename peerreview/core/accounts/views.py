@@ -366,6 +366,7 @@ AUDIT_LABELS = {
     "visit.feedback_closed": _l("Pupil visit feedback closed"),
     "visit.thanked": _l("Pupil visit thank-you sent"),
     "visit.names_deleted": _l("Visiting pupils’ first names deleted"),
+    "dashboard.export": _l("Partnership dashboard downloaded (CSV)"),
     "pack.downloaded": _l("Feedback pack downloaded"),
 }
 
