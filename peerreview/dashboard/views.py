@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from peerreview.core import clock, permissions
 from peerreview.dashboard import measures, operations, queries
 from peerreview.dashboard.display import row_cells
+from peerreview.packs.access import can_use_packs
 from surveys.exports import to_csv
 from surveys.results_display import current_locale
 
@@ -75,6 +76,7 @@ def partnership():
     dashboard = measures.build(chosen, filters, clock.today(), current_locale())
     return render_template("dashboard/partnership.html", dashboard=dashboard, options=options, ignored=ignored,
                            admin_of=admin_of, legend=measures.LEGEND, row_cells=row_cells,
+                           can_use_packs=can_use_packs,
                            csv_url=url_for("dashboard.partnership_csv", **_query_args(chosen, admin_of, filters)))
 
 

@@ -77,6 +77,6 @@ def test_admin_reads_filters_and_downloads_the_dashboard(app, page, check):
 
     # A school's row leads to its page.
     with page.expect_navigation():
-        table.get_by_role("link", name="Alder Primary").tap()
+        table.get_by_role("link", name="Alder Primary", exact=True).tap()
     expect(page).to_have_url(re.compile(r"/manage/schools/\d+$"))
     check()

@@ -106,6 +106,10 @@ def test_every_figure_is_written_and_withheld_cells_say_so(client, people):
     assert cedar.count('app-heat__cell--withheld') == 3 and cedar.count(">withheld<") == 3
     assert not re.search(r"\d+%", cedar)
     assert CEDAR_SECRET not in html and DAMSON_SECRET not in html
+    # Each school's row leads to its page and to its feedback packs.
+    for school in people.schools.values():
+        assert f'href="/manage/schools/{school.id}"' in html
+        assert f'href="/manage/packs/schools/{school.id}"' in html
     assert "Bullying" not in html and "Lunchtimes" not in html
     # The legend says what each colour means, in words.
     assert "Colour key" in html and "80% to 89%" in html and "90% or more" in html
