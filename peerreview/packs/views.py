@@ -59,7 +59,7 @@ def _message(job) -> str:
     if job.status == "failed":
         return str(ERRORS.get(job.error, ERRORS[jobs.RENDER_FAILED]))
     if job.status == "running":
-        return _("Being made: %(percent)s%% done.", percent=job.progress)
+        return _("Being made.")
     if queries.waiting_too_long(job):
         return _("No worker has started this pack yet. It will start when one is free; if it stays like this, "
                  "tell your partnership’s administrator (the pack worker may not be running).")
@@ -143,6 +143,7 @@ def status(job_id: int):
         "status_label": str(STATUS_LABELS[job.status]),
         "status_colour": STATUS_COLOURS[job.status],
         "progress": job.progress,
+        "progress_text": _("%(percent)s%% done", percent=job.progress),
         "message": _message(job),
         "note": _note(job),
         "download_url": url_for("packs.download", job_id=job.id) if job.status == "done" else None,

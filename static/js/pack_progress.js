@@ -1,7 +1,8 @@
 // The feedback pack's progress page: ask the server how the job is going every 1.5 seconds
 // while it is waiting or being made, move the bar, and show the download button (or the
-// "Try again" button) when it finishes. The live text is updated only when the state changes
-// or a quarter of the work is done, so a screen reader is not told every percent.
+// "Try again" button) when it finishes. Screen readers hear the state when it changes and, while
+// the pack is being made, each quarter done (not every percent); the bar itself carries the
+// exact figure (aria-valuenow and aria-valuetext).
 // Without JavaScript the page's "Check progress again" link does the same.
 (function () {
   "use strict";
@@ -12,11 +13,12 @@
   var fill = root.querySelector("[data-progress-fill]");
   var value = root.querySelector("[data-progress-value]");
   var live = root.querySelector("[data-progress-message]");
+  var announce = root.querySelector("[data-progress-announce]");
   var note = root.querySelector("[data-progress-note]");
   var tag = document.querySelector("[data-pack-status-tag] .govuk-tag");
   var refresh = root.querySelector("[data-refresh-link]");
   var status = root.getAttribute("data-status");
-  var quarter = -1;
+  var quarter = Math.floor((parseInt(bar.getAttribute("aria-valuenow"), 10) || 0) / 25);
   var timer = null;
   var valueTemplate = bar.getAttribute("aria-valuetext").replace(/\d+/, "{n}");
   var percentTemplate = value.textContent.replace(/\d+/, "{n}");
@@ -31,15 +33,16 @@
   function update(data) {
     var n = Math.max(0, Math.min(100, data.progress | 0));
     bar.setAttribute("aria-valuenow", String(n));
-    bar.setAttribute("aria-valuetext", valueTemplate.replace("{n}", n));
+    bar.setAttribute("aria-valuetext", data.progress_text || valueTemplate.replace("{n}", n));
     fill.style.width = n + "%";
     fill.classList.toggle("app-progress__bar--done", data.status === "done");
     fill.classList.toggle("app-progress__bar--failed", data.status === "failed");
     value.textContent = percentTemplate.replace("{n}", n);
+    if (data.message !== live.textContent) live.textContent = data.message;
     var q = Math.floor(n / 25);
-    if (data.status !== status || q !== quarter) {
-      live.textContent = data.message;
+    if (q !== quarter) {
       quarter = q;
+      if (data.status === "running" && q > 0 && q < 4) announce.textContent = data.progress_text;
     }
     note.textContent = data.note || "";
     note.hidden = !data.note;

@@ -110,13 +110,23 @@ def test_the_json_shows_a_job_under_way(app, client, w, monkeypatch):
     assert queue.ids == [job_id]
     status = client.get(f"/manage/packs/{job_id}/status").get_json()
     assert status == {"status": "queued", "status_label": "Waiting to start", "status_colour": "grey", "progress": 0,
-                      "message": "Waiting for a worker to start it.", "note": "", "download_url": None}
+                      "progress_text": "0% done", "message": "Waiting for a worker to start it.", "note": "",
+                      "download_url": None}
     page = text_of(client.get(f"/manage/packs/{job_id}"))
     assert 'aria-valuenow="0"' in page and "Check progress again" in page
     assert f'href="/manage/packs/{job_id}/download"' in page  # present for the page's script, but hidden
     assert client.get(f"/manage/packs/{job_id}/download").status_code == 409
     page = text_of(client.get(f"/manage/packs/schools/{w.ash.id}"))
     assert "Being made now" in page and "See its progress" in page
+
+    # A worker takes it and reports 40%.
+    jobs._claim(job_id)
+    jobs.ProgressReporter(job_id, attempt=1)(40)
+    status = client.get(f"/manage/packs/{job_id}/status").get_json()
+    assert (status["status"], status["progress"], status["progress_text"]) == ("running", 40, "40% done")
+    assert status["message"] == "Being made." and status["download_url"] is None
+    page = text_of(client.get(f"/manage/packs/{job_id}"))
+    assert 'aria-valuenow="40"' in page and 'aria-valuetext="40% done"' in page and "Being made" in page
 
 
 # --- one job however many clicks ----------------------------------------------------------------
