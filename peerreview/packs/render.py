@@ -28,14 +28,10 @@ TEMPLATE = "packs/pack/pack.html"
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
-    """The twelve months to today (2 March 2026 to 1 March 2027): a school year's reviews,
-    visits and surveys, whenever the pack is made."""
+    """The twelve months to today (365 days back, both ends included): a school year's
+    reviews, visits and surveys, whenever the pack is made. (packs.periods labels it.)"""
     today = today or clock.today()
-    try:
-        year_ago = today.replace(year=today.year - 1)
-    except ValueError:  # 29 February
-        year_ago = date(today.year - 1, 2, 28)
-    return year_ago + timedelta(days=1), today
+    return today - timedelta(days=365), today
 
 
 # --- wording the template uses ------------------------------------------------------------

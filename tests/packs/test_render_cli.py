@@ -20,7 +20,7 @@ def test_render_pack_writes_the_schools_pack(app, world, tmp_path, monkeypatch):
     assert pdf_info(data)["Tagged"] == "yes"
     text = pdf_text(data)
     assert "School A" in text and "8 responses from this school" in text
-    assert "2 March 2026 to 1 March 2027" in text  # the default period: the twelve months to today
+    assert "1 March 2026 to 1 March 2027" in text  # the default period: the twelve months to today
 
 
 def test_render_pack_takes_a_period_and_a_language(app, world, tmp_path, monkeypatch):
