@@ -191,3 +191,17 @@ def test_page_and_csv_work_in_welsh(client, people):
     rows = read_csv(client.get(CSV).data)
     assert len(rows) == 5 and rows[3]["school_name"] == "Cedar Primary"
     assert "withheld" in rows[3].values()  # the CSV's marker stays the same word in both languages
+
+
+def test_an_admin_of_two_partnerships_chooses_which(client, people, world):
+    world.person("both.admin@example.org", ("admin", people.partnership), ("admin", people.other))
+    as_user(client, "both.admin@example.org")
+    html = client.get(PAGE).get_data(as_text=True)
+    form = html.split('aria-label="Filter schools"')[1].split("</form>")[0]
+    assert 'id="partnership"' in form and "Other Trust" in form
+    assert rows_of(html)[1:] == ["Alder", "Birch", "Cedar", "Damson"]  # the first by name
+    html = client.get(f"{PAGE}?partnership={people.other.id}").get_data(as_text=True)
+    assert rows_of(html) == ["Whole", "Xylem"]
+    assert f'href="{CSV}?partnership={people.other.id}"' in html
+    rows = read_csv(client.get(f"{CSV}?partnership={people.other.id}").data)
+    assert [r["school_name"] for r in rows] == ["Whole partnership", "Xylem School"]
