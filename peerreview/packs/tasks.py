@@ -47,9 +47,12 @@ def make_queue(app: Flask, *, filename: str | None = None, immediate: bool | Non
     }
     redis_url = app.config.get("HUEY_REDIS_URL")
     if redis_url and filename is None:
-        from huey import (
-            RedisHuey,  # needs the redis package, installed only where Redis is used
-        )
+        try:
+            import redis  # noqa: F401 - installed only where Redis is used
+        except ImportError as exc:
+            raise RuntimeError("HUEY_REDIS_URL is set but the redis package is not installed "
+                               "(pip install redis), so packs cannot be queued") from exc
+        from huey import RedisHuey
 
         huey: Huey = RedisHuey(url=redis_url, **settings)
     else:

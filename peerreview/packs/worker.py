@@ -39,6 +39,7 @@ def pack_worker_command(workers: int, worker_type: str) -> None:
     queue = tasks.queue_for(app)
     _fresh_connections_after_fork(app)  # only ever runs if the workers are processes
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # it logs every layout step at INFO
     where = app.config.get("HUEY_REDIS_URL") and "Redis" or tasks.huey_filename(app)
     click.echo(f"pack worker: {workers} {worker_type}(s), queue {where}")
     consumer = queue.huey.create_consumer(workers=workers, worker_type=worker_type)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import signal
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -99,7 +100,7 @@ def test_generate_watch_the_progress_and_download_the_pack(app, page, check, wor
     with page.expect_download() as download_info:
         download_button.tap()
     download = download_info.value
-    data = open(download.path(), "rb").read()
+    data = Path(download.path()).read_bytes()
     assert data.startswith(b"%PDF-")
     assert re.fullmatch(r"feedback-pack-\d+-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}-en\.pdf", download.suggested_filename)
     info = pdf_info(data)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from peerreview.core.audit import AuditEvent
 from peerreview.extensions import db
-from peerreview.packs import jobs, operations
+from peerreview.packs import jobs, operations, tasks
 from peerreview.packs.freshness import data_fingerprint
 from peerreview.packs.models import PackJob
 from peerreview.packs.periods import LAST_TWELVE_MONTHS, from_key, school_year
@@ -435,3 +435,37 @@ def test_the_forms_default_is_the_twelve_months_to_today_in_the_pages_language(a
     assert re.search(r'value="en"\s+checked', page) or re.search(r'checked[^>]*value="en"', page)
     job = db.session.get(PackJob, job_id_of(generate(client, w.ash)))
     assert (job.period_start, job.period_end) == (TODAY - timedelta(days=365), TODAY)
+
+
+# --- the real queue -------------------------------------------------------------------------------
+
+
+def test_the_sqlite_queue_carries_a_job_to_a_worker_and_a_failed_try_back_for_one_more(app, w, tmp_path, monkeypatch):
+    """Huey on a SQLite file, as in production, with the worker's steps taken by hand: the job
+    goes through the file, a try that fails is put back in the file once, the second failure is final."""
+    queue = tasks.make_queue(app, filename=str(tmp_path / "huey.db"), immediate=False)
+    monkeypatch.setitem(app.extensions, tasks.EXTENSION_KEY, queue)
+    failing = FakeRender(fail=5)
+    monkeypatch.setattr("peerreview.packs.render.render_pack", failing)
+    job, _created = operations.request_pack(w.ash, school_year(2026), "en", w.head)
+    assert db.session.get(PackJob, job.id).status == "queued" and queue.huey.pending_count() == 1
+
+    def work_one():
+        message = queue.huey.dequeue()
+        assert message is not None
+        queue.huey.execute(message)
+        db.session.expire_all()
+
+    work_one()
+    assert (job.status, job.attempts, job.error) == ("queued", 1, jobs.RETRYING)
+    assert queue.huey.pending_count() == 1  # back in the queue for its one retry
+    work_one()
+    assert (job.status, job.attempts, job.error) == ("failed", 2, jobs.RENDER_FAILED)
+    assert queue.huey.pending_count() == 0 and len(failing.calls) == 2
+
+
+def test_redis_without_its_package_is_a_clear_error(app, monkeypatch):
+    monkeypatch.setitem(app.config, "HUEY_REDIS_URL", "redis://127.0.0.1:6399/0")
+    monkeypatch.setitem(__import__("sys").modules, "redis", None)  # as if not installed
+    with pytest.raises(RuntimeError, match="redis package is not installed"):
+        tasks.make_queue(app)

@@ -46,9 +46,9 @@ def expect(**by_role):
     return table
 
 
-ALLOWED_FOR_ASH = dict(head=200, admin=200, other_head=403, reviewer=403, coordinator=403, other_admin=404)
-POSTED_FOR_ASH = dict(head=303, admin=303, other_head=403, reviewer=403, coordinator=403, other_admin=404)
-NOT_FOUND = dict(head=404, admin=404, other_head=404, reviewer=404, coordinator=404, other_admin=404)
+ALLOWED_FOR_ASH = {"head": 200, "admin": 200, "other_head": 403, "reviewer": 403, "coordinator": 403, "other_admin": 404}
+POSTED_FOR_ASH = {"head": 303, "admin": 303, "other_head": 403, "reviewer": 403, "coordinator": 403, "other_admin": 404}
+NOT_FOUND = {"head": 404, "admin": 404, "other_head": 404, "reviewer": 404, "coordinator": 404, "other_admin": 404}
 
 ROUTES = [
     # The list: heads of one school go straight to it; admins choose; no head or admin role, 403.
@@ -150,3 +150,11 @@ def test_a_switched_off_head_can_use_no_packs(world):
     db.session.commit()
     assert not access.can_use_packs(w.head, w.ash)
     assert access.schools_for(w.head) == [] and not permissions.head_school_ids(w.head)
+
+
+@pytest.mark.parametrize("role, shown", [("head", True), ("admin", True), ("reviewer", False), ("coordinator", False)])
+def test_the_menu_offers_feedback_packs_to_heads_and_admins_only(client, world, role, shown):
+    build(world)
+    sign_in(client, EMAILS[role])
+    page = client.get("/").get_data(as_text=True)
+    assert ('href="/manage/packs"' in page) is shown
