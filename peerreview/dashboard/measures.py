@@ -293,7 +293,7 @@ def _survey_group(partnership: Partnership, audience: str, today: date, school_i
     # Theme prevalence: the run's top themes over the comments shown partnership-wide (never
     # a withheld school's), then each shown school's share of its own comments.
     whole, whole_shown, _withheld = _comments(results, PARTNERSHIP)
-    total, whole_shares = _theme_shares(whole) if whole_shown else (0, {})
+    _total, whole_shares = _theme_shares(whole) if whole_shown else (0, {})
     order = list(theme_book.THEMES)
     top = sorted(whole_shares, key=lambda k: (-whole_shares[k], order.index(k) if k in order else len(order), k))
     top = top[:TOP_THEMES]

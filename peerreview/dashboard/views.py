@@ -83,7 +83,7 @@ def partnership():
 @bp.get("/manage/dashboard.csv")
 @login_required
 def partnership_csv():
-    admin_of, chosen = _dashboard_partnership()
+    _admin_of, chosen = _dashboard_partnership()
     options = measures.filter_options(chosen)
     filters, _ignored = _filters(options)
     dashboard = measures.build(chosen, filters, clock.today(), current_locale())

@@ -136,7 +136,7 @@ def test_csv_table_is_the_same_table_with_withheld_written_out(dash):
 def test_queries_do_not_grow_with_the_number_of_schools(dash, world):
     def count_queries() -> int:
         seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
+        listener = lambda *args: seen.append(1)
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
             db.session.expire_all()
