@@ -189,8 +189,8 @@ def _respond(rng, run, schools, sizes, moods, texts, welsh_share=0.0) -> int:
 
 
 def seed_surveys(partnership: Partnership) -> dict[str, int]:
-    """A staff survey last year and this year (so results compare), and a parent survey
-    open now with Welsh, a few hundred responses, free text, and one school too small to show."""
+    """A staff survey last year and this year (so results compare), a parent survey last summer
+    (closed) and one open now with Welsh, a few hundred responses, free text, and one school too small to show."""
     rng = random.Random(2026)
     install_builtin_templates(partnership)
     db.session.flush()
@@ -206,6 +206,9 @@ def seed_surveys(partnership: Partnership) -> dict[str, int]:
                       now - timedelta(days=400), now - timedelta(days=379), schools)
     staff_now = _run(partnership, templates["staff_wellbeing"], "Staff wellbeing survey, autumn",
                      now - timedelta(days=50), now - timedelta(days=30), schools)
+    # Last summer's parent survey is closed, so its results (and every demo school's pack) are complete.
+    parents_summer = _run(partnership, templates["parent_view"], "Parent and carer survey, summer term",
+                          now - timedelta(days=190), now - timedelta(days=169), schools, welsh=True)
     parents = _run(partnership, templates["parent_view"], "Parent and carer survey", now - timedelta(days=21),
                    now + timedelta(days=18), schools, welsh=True)
 
@@ -214,6 +217,10 @@ def seed_surveys(partnership: Partnership) -> dict[str, int]:
         "staff last year": _respond(rng, staff_last, schools, {k: max(3, v - 4) for k, v in staff_sizes.items()},
                                     {k: v - 0.08 for k, v in moods.items()}, staff_texts),
         "staff": _respond(rng, staff_now, schools, staff_sizes, moods, staff_texts),
+        "parents last summer": _respond(rng, parents_summer, schools,
+                                        {s.id: rng.randint(12, 30) for s in schools} | {small.id: 2},
+                                        {k: v - 0.04 for k, v in moods.items()}, {"pv_comments": comments.PARENT},
+                                        welsh_share=0.08),
         "parents": _respond(rng, parents, schools, {s.id: rng.randint(14, 36) for s in schools} | {small.id: 2},
                             moods, {"pv_comments": comments.PARENT}, welsh_share=0.08),
     }
