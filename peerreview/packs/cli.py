@@ -17,10 +17,15 @@ from sqlalchemy import select
 
 from peerreview.core.directory.models import School
 from peerreview.extensions import db
-from peerreview.packs.render import LANGUAGES, default_period, render_pack
+
+# The renderer (and WeasyPrint, about 25 MB and 1.5 s to import) is loaded when a command runs,
+# not whenever the app starts: every web worker and command registers these.
+LANGUAGES = ("en", "cy")
 
 
 def _period(start, end):
+    from peerreview.packs.render import default_period
+
     default_start, default_end = default_period()
     start = start.date() if start else default_start
     end = end.date() if end else default_end
@@ -61,6 +66,8 @@ def _write(path: Path, data: bytes) -> None:
 @with_appcontext
 def render_pack_command(urn: int, out: Path, start, end, language: str) -> None:
     """Write one school's feedback pack as a PDF."""
+    from peerreview.packs.render import render_pack
+
     school = db.session.scalar(select(School).where(School.urn == urn))
     if school is None:
         raise click.ClickException(f"no school with URN {urn}")
@@ -79,6 +86,8 @@ def render_pack_command(urn: int, out: Path, start, end, language: str) -> None:
 @with_appcontext
 def render_all_packs_command(out_dir: Path, start, end, language: str) -> None:
     """Write every school's feedback pack (each partnership's schools, by URN)."""
+    from peerreview.packs.render import render_pack
+
     period_start, period_end = _period(start, end)
     schools = list(db.session.scalars(select(School).order_by(School.urn)))
     if not schools:
