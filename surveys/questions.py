@@ -109,6 +109,14 @@ class QuestionType:
     def choices(self, locale: str) -> list[tuple[str, str]]:
         return []
 
+    def labelled_choices(self, locale: str) -> list[tuple[str, str]]:
+        """``choices`` worked out once per locale for this question: results summarise the same
+        question for every school, and translating the labels each time was most of the cost."""
+        cache = self.__dict__.setdefault("_choices_by_locale", {})
+        if locale not in cache:
+            cache[locale] = self.choices(locale)
+        return cache[locale]
+
     def validators(self) -> list:
         message = _l("Answer this question") if not self.is_text else _l("Write an answer to this question")
         if self.item.required:
@@ -138,11 +146,12 @@ class QuestionType:
         counts = Counter(answered)
         total = len(answered)
         bars = [Bar(v, label, counts.get(v, 0), counts.get(v, 0) / total if total else 0.0)
-                for v, label in self.choices(locale)]
+                for v, label in self.labelled_choices(locale)]
         summary = Summary(self.kind, total, bars)
         positive = self.positive_set()
         if positive:
-            base = [v for v in answered if v not in self.neutral_set()]
+            neutral = self.neutral_set()
+            base = [v for v in answered if v not in neutral]
             summary.positive_base = len(base)
             summary.positive = (sum(1 for v in base if v in positive) / len(base)) if base else None
         return summary
@@ -264,7 +273,7 @@ class MultipleChoice(QuestionType):
         total = len(answered)
         # Shares are of the people who answered: they can add up to more than 100%.
         bars = [Bar(v, label, counts.get(v, 0), counts.get(v, 0) / total if total else 0.0)
-                for v, label in self.choices(locale)]
+                for v, label in self.labelled_choices(locale)]
         return Summary(self.kind, total, bars)
 
 
