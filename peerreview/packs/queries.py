@@ -15,7 +15,7 @@ from peerreview.packs.freshness import data_fingerprint
 from peerreview.packs.models import ACTIVE_STATES, PackJob
 from peerreview.packs.periods import Period
 
-STORED_SHOWN = 50
+STORED_SHOWN = 20  # newest first; each distinct period costs one fingerprint (about 20 ms for the demo school)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -21,6 +21,8 @@ from peerreview.packs import jobs, operations, tasks
 from peerreview.packs.freshness import data_fingerprint
 from peerreview.packs.models import PackJob
 from peerreview.packs.periods import LAST_TWELVE_MONTHS, from_key, school_year
+from peerreview.reviews.models import Review, ReviewReport, ReviewRound
+from surveys.models import SurveyResponse
 from tests.conftest import get_token, sign_in
 from tests.packs.jobs_world import (
     FAKE_PDF,
@@ -30,6 +32,7 @@ from tests.packs.jobs_world import (
     closed_visit,
     use_recording_queue,
 )
+from tests.packs.pack_helpers import staff_run
 
 
 @pytest.fixture(autouse=True)
@@ -349,22 +352,63 @@ def test_a_pack_is_out_of_date_once_new_data_arrives(app, client, w, fake_render
     assert "Out of date</strong>" not in text_of(client.get(f"/manage/packs/schools/{w.ash.id}")).split("2025 to 2026")[0]
 
 
-def test_the_fingerprint_follows_the_data_a_pack_is_built_from(w):
+def test_the_fingerprint_follows_the_data_a_pack_is_built_from(w, monkeypatch):
     period = school_year(2026)
+    day = {"today": TODAY}
 
     def fp():
-        return data_fingerprint(w.ash, period.start, period.end, TODAY)
+        return data_fingerprint(w.ash, period.start, period.end, day["today"])
 
     start = fp()
     assert fp() == start  # stable
+
+    # Pupil visits: a closed one in the period counts, and so does a change to it.
     visit = closed_visit(w.ash, date(2026, 10, 1), children=2)
     after_visit = fp()
     assert after_visit != start
     closed_visit(w.ash, date(2025, 10, 1))  # before the period
+    planned = closed_visit(w.ash, date(2027, 5, 1), children=0)
+    planned.status = "planned"  # not in a pack until it is closed
+    db.session.commit()
     assert fp() == after_visit
     visit.focus_title = "Our maths walls"
     db.session.commit()
-    assert fp() != after_visit
+    after_focus = fp()
+    assert after_focus != after_visit
+
+    # Peer reviews: only a reported one; then any change to its report.
+    review_round = ReviewRound(partnership_id=w.p.id, name="Autumn reviews", window_start=date(2026, 10, 1),
+                               window_end=date(2026, 12, 1), status="published")
+    review = Review(round=review_round, host_school_id=w.ash.id, status="confirmed", review_date=date(2026, 11, 3))
+    db.session.add(review)
+    db.session.commit()
+    assert fp() == after_focus
+    review.status = "submitted"
+    report = ReviewReport(review=review, summary="Reading is a strength.", submitted_at=datetime(2026, 11, 6, 16))
+    db.session.add(report)
+    db.session.commit()
+    reported = fp()
+    assert reported != after_focus
+    report.head_reply = "We agree, and we will share our approach."
+    db.session.commit()
+    assert fp() != reported
+
+    # Surveys: a run closing in the period counts once its results are released.
+    before_run = fp()
+    run = staff_run(w.p, {w.ash: 6, w.birch: 6}, opens_on=date(2027, 2, 1), closes_on=date(2027, 3, 20))
+    with_run = fp()
+    assert with_run != before_run  # there is a run, not released yet
+    db.session.add(SurveyResponse(run_id=run.id, version_id=run.version_id, school_id=w.ash.id,
+                                  submitted_on=date(2027, 3, 12)))
+    db.session.commit()
+    assert fp() == with_run  # responses to an open run do not show in any pack
+    day["today"] = date(2027, 3, 21)
+    released = fp()
+    assert released != with_run
+    db.session.add(SurveyResponse(run_id=run.id, version_id=run.version_id, school_id=w.ash.id,
+                                  submitted_on=date(2027, 3, 20)))
+    db.session.commit()
+    assert fp() != released
 
 
 # --- downloads ----------------------------------------------------------------------------------
