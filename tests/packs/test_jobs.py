@@ -513,3 +513,8 @@ def test_redis_without_its_package_is_a_clear_error(app, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "redis", None)  # as if not installed
     with pytest.raises(RuntimeError, match="redis package is not installed"):
         tasks.make_queue(app)
+
+
+def test_the_worker_command_refuses_to_run_when_jobs_run_inside_requests(app):
+    result = app.test_cli_runner().invoke(args=["pack-worker"])
+    assert result.exit_code != 0 and "HUEY_IMMEDIATE is set" in result.output
