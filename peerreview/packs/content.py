@@ -189,6 +189,13 @@ class QuestionRow:
     change: float | None  # since the school's previous run, where both are shown
     mean: float | None = None  # ratings
 
+    @property
+    def gap(self) -> float | None:
+        """The school's share positive minus the partnership's, where both are shown."""
+        if self.school is None or self.partnership is None:
+            return None
+        return self.school - self.partnership
+
 
 @dataclass
 class SurveyTheme:
@@ -405,14 +412,24 @@ def _survey_part(run: SurveyRun, school: School, locale: str):
         ))
     insight = results.insight_for(school.id)
     part.flagged = results.flagged_for(school.id)
-    if insight is not None and insight.comments:
-        part.comments = insight.comments
-        part.split = {"positive": insight.split.positive, "neutral": insight.split.neutral,
-                      "negative": insight.split.negative}
-        part.themes = [SurveyTheme(t.key, str(t.name), t.count, t.share, t.mean,
-                                   [short_quote(q.text, QUOTE_LENGTH) for q in t.quotes])
-                       for t in insight.themes[:THEMES_PER_SURVEY]]
-    return part, insight
+    if insight is None or not insight.comments:
+        return part, None
+    # The comments shown for the school (none flagged, all redacted), for a theme whose
+    # comments are all neutral: summaries quote the clearest positive and negative voices only.
+    shown = [c for q in results.questions if q.is_text and q.cells.get(school.id) is not None
+             and q.cells[school.id].shown for c in q.cells[school.id].comments if not c.flagged]
+    part.comments = insight.comments
+    part.split = {"positive": insight.split.positive, "neutral": insight.split.neutral,
+                  "negative": insight.split.negative}
+    evidence = {}
+    for t in insight.themes:
+        quotes = [q.text for q in t.quotes] or [c.redacted for c in shown if t.key in c.themes][:1]
+        quotes = [short_quote(q, QUOTE_LENGTH) for q in quotes]
+        if len(part.themes) < THEMES_PER_SURVEY:
+            part.themes.append(SurveyTheme(t.key, str(t.name), t.count, t.share, t.mean, quotes))
+        evidence[t.key] = (str(t.name), str(t.description),
+                           Evidence(run.audience, t.count, insight.comments, t.mean, quotes[:QUOTES_PER_SOURCE]))
+    return part, evidence
 
 
 def _merge(found: dict[str, dict], source: str, themes: dict[str, tuple[str, str, Evidence]]) -> None:
@@ -428,8 +445,10 @@ def _merge(found: dict[str, dict], source: str, themes: dict[str, tuple[str, str
             mean = None
             if before.mean is not None and evidence.mean is not None:
                 mean = (before.mean * before.mentions + evidence.mean * evidence.mentions) / total
+            detail = {k: before.detail.get(k, 0) + evidence.detail.get(k, 0)
+                      for k in {*before.detail, *evidence.detail}}
             entry["evidence"][source] = Evidence(source, total, before.texts + evidence.texts, mean,
-                                                 (before.quotes + evidence.quotes)[:QUOTES_PER_SOURCE])
+                                                 (before.quotes + evidence.quotes)[:QUOTES_PER_SOURCE], detail)
 
 
 def _visit_evidence(summary, partnership_id: int) -> dict[str, tuple[str, str, Evidence]]:
@@ -483,14 +502,10 @@ def gather(school: School, start: date, end: date, progress: Progress | None = N
     surveys = []
     runs = _runs(school, period, today)
     for index, run in enumerate(runs, start=1):
-        part, insight = _survey_part(run, school, locale)
+        part, evidence = _survey_part(run, school, locale)
         surveys.append(part)
-        if insight is not None and insight.comments:
-            themes = {t.key: (str(t.name), str(t.description),
-                              Evidence(run.audience, t.count, insight.comments, t.mean,
-                                       [short_quote(q.text, QUOTE_LENGTH) for q in t.quotes[:QUOTES_PER_SOURCE]]))
-                      for t in insight.themes}
-            _merge(found, run.audience, themes)
+        if evidence:
+            _merge(found, run.audience, evidence)
         report(20 + round(30 * index / len(runs)))
 
     glance = [

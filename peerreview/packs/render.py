@@ -56,6 +56,14 @@ def points(change: float | None) -> str:
     return _("no change")
 
 
+def signed_points(change: float | None) -> str:
+    """A change in a share as signed points: "+8", "−14" (a minus sign), "0"."""
+    if change is None:
+        return ""
+    n = round(change * 100)
+    return f"+{n}" if n > 0 else (f"\u2212{-n}" if n < 0 else "0")
+
+
 def difference(mine: float | None, theirs: float | None) -> str:
     if mine is None or theirs is None:
         return ""
@@ -161,7 +169,7 @@ def _css_string(text: str) -> str:
 
 
 HELPERS = {
-    "pct": pct, "points": points, "difference": difference, "source_label": source_label,
+    "pct": pct, "points": points, "signed_points": signed_points, "difference": difference, "source_label": source_label,
     "audience_heading": audience_heading, "survey_withheld": survey_withheld, "step_status": step_status,
     "evidence_detail": evidence_detail, "feeling": feeling, "survey_chart": survey_chart,
     "faces_chart": faces_chart, "sentiment_label": sentiment_label, "estimate_labels": ESTIMATE_LABELS,
