@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import signal
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -118,3 +118,31 @@ def test_generate_watch_the_progress_and_download_the_pack(app, page, check, wor
     stored = page.get_by_role("table")
     expect(stored.get_by_text("Up to date", exact=True)).to_be_visible()
     expect(stored.get_by_role("link", name=re.compile(r"^Download"))).to_have_count(1)
+
+
+def test_a_failed_pack_says_why_and_try_again_makes_it(app, page, check, worker):
+    ash_id = seed(app)
+    with app.app_context():
+        today = clock.today()
+        job = PackJob(school_id=ash_id, period_start=today - timedelta(days=365), period_end=today, language="cy",
+                      status="failed", attempts=2, error="render_failed", error_detail="RuntimeError: layout exploded",
+                      requested_at=datetime.now(UTC).replace(tzinfo=None))
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    sign_in(page, check, HEAD)
+    page.goto(f"/manage/packs/schools/{ash_id}")
+    check()
+    expect(page.get_by_role("heading", name="Could not be made")).to_be_visible()
+    page.goto(f"/manage/packs/{job_id}")
+    check()
+    expect(page.get_by_role("status")).to_contain_text("The pack could not be made, even on a second try.")
+    page.get_by_text("Technical details for your administrator").tap()
+    expect(page.get_by_text("RuntimeError: layout exploded")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Try again").tap()
+    expect(page).to_have_url(re.compile(r"/manage/packs/\d+$"))
+    assert not page.url.endswith(f"/{job_id}")
+    expect(page.get_by_role("progressbar", name="Progress")).to_have_attribute("aria-valuenow", "100", timeout=60_000)
+    expect(page.get_by_role("link", name=re.compile(r"^Download the pack"))).to_be_visible()
+    check()
