@@ -4,7 +4,7 @@ at any time of year holds the latest review, visit and surveys), or a school (ac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
@@ -57,10 +57,9 @@ def school_year_of(day: date) -> Period:
 
 
 def last_twelve_months(today: date) -> Period:
-    from peerreview.packs.render import default_period
-
-    start, end = default_period(today)
-    return Period(start, end, rolling=True)
+    """365 days to today, as peerreview.packs.render.default_period (not imported here: it would
+    load WeasyPrint into every web process)."""
+    return Period(today - timedelta(days=365), today, rolling=True)
 
 
 def offered(today: date) -> list[Period]:

@@ -21,6 +21,7 @@ from peerreview.packs import jobs, operations, tasks
 from peerreview.packs.freshness import data_fingerprint
 from peerreview.packs.models import PackJob
 from peerreview.packs.periods import LAST_TWELVE_MONTHS, from_key, school_year
+from peerreview.packs.render import default_period
 from peerreview.reviews.models import Review, ReviewReport, ReviewRound
 from surveys.models import SurveyResponse
 from tests.conftest import get_token, sign_in
@@ -479,6 +480,7 @@ def test_the_forms_default_is_the_twelve_months_to_today_in_the_pages_language(a
     assert re.search(r'value="en"\s+checked', page) or re.search(r'checked[^>]*value="en"', page)
     job = db.session.get(PackJob, job_id_of(generate(client, w.ash)))
     assert (job.period_start, job.period_end) == (TODAY - timedelta(days=365), TODAY)
+    assert (job.period_start, job.period_end) == default_period(TODAY)  # what render-pack makes by default
 
 
 # --- the real queue -------------------------------------------------------------------------------
