@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up, load the demo partnership (first run only) and serve it at http://127.0.0.1:5000.
+# Set up, load the demo partnership (first run only) and serve it at http://127.0.0.1:5000,
+# with a feedback pack worker beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,5 +12,9 @@ if [ -f instance/demo-logins.txt ]; then
 else
   $flask seed-demo
 fi
+# Feedback packs are made by a background worker; it stops with the demo.
+$flask pack-worker &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true' EXIT
 echo "Serving the demo at http://127.0.0.1:5000 (Ctrl+C to stop)"
-exec $flask run --host 127.0.0.1 --port "${PORT:-5000}"
+$flask run --host 127.0.0.1 --port "${PORT:-5000}"
