@@ -45,15 +45,16 @@ def pct(share: float | None) -> str:
     return f"{round(share * 100):d}%"
 
 
-def points(change: float | None) -> str:
-    if change is None:
+def points(gap: float | None) -> str:
+    """How far the school's share is from the partnership's, in words: "3 points above"."""
+    if gap is None:
         return ""
-    n = round(change * 100)
+    n = round(gap * 100)
     if n > 0:
-        return ngettext("up %(num)d point", "up %(num)d points", n)
+        return ngettext("%(num)d point above", "%(num)d points above", n)
     if n < 0:
-        return ngettext("down %(num)d point", "down %(num)d points", -n)
-    return _("no change")
+        return ngettext("%(num)d point below", "%(num)d points below", -n)
+    return _("the same")
 
 
 def signed_points(change: float | None) -> str:
@@ -64,10 +65,6 @@ def signed_points(change: float | None) -> str:
     return f"+{n}" if n > 0 else (f"\u2212{-n}" if n < 0 else "0")
 
 
-def difference(mine: float | None, theirs: float | None) -> str:
-    if mine is None or theirs is None:
-        return ""
-    return points(mine - theirs)
 
 
 def source_label(key: str) -> str:
@@ -169,7 +166,7 @@ def _css_string(text: str) -> str:
 
 
 HELPERS = {
-    "pct": pct, "points": points, "signed_points": signed_points, "difference": difference, "source_label": source_label,
+    "pct": pct, "points": points, "signed_points": signed_points, "source_label": source_label,
     "audience_heading": audience_heading, "survey_withheld": survey_withheld, "step_status": step_status,
     "evidence_detail": evidence_detail, "feeling": feeling, "survey_chart": survey_chart,
     "faces_chart": faces_chart, "sentiment_label": sentiment_label, "estimate_labels": ESTIMATE_LABELS,
