@@ -98,7 +98,7 @@ def render_all_packs_command(out_dir: Path, start, end, language: str) -> None:
         path = out_dir / f"pack-{school.urn}{'-cy' if language == 'cy' else ''}.pdf"
         try:
             data = render_pack(school, period_start, period_end, language)
-        except Exception as e:  # one school's failure must not stop the others
+        except Exception as e:  # noqa: BLE001 - one school's failure must not stop the others
             db.session.rollback()
             failed += 1
             click.echo(f"FAILED {school.urn} {school.name}: {type(e).__name__}: {e}", err=True)

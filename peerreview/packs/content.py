@@ -31,7 +31,7 @@ from peerreview.reviews.models import Review, ReviewReport
 from peerreview.reviews.report_queries import team_texts
 from peerreview.visits.labels import focus_title, prompt_text
 from peerreview.visits.models import PupilVisit
-from peerreview.visits.summary import FACES, summarise_visit
+from peerreview.visits.summary import summarise_visit
 from surveys.insights import analysis, redaction
 from surveys.insights.summaries import Comment, short_quote, summarise
 from surveys.models import RunSchool, SurveyRun
@@ -393,10 +393,9 @@ def _survey_part(run: SurveyRun, school: School, locale: str):
             continue
         mine, theirs = q.cells.get(school.id), q.cells.get(PARTNERSHIP)
         summaries = [c.summary for c in (mine, theirs) if c is not None and c.shown and c.summary is not None]
-        if not any(s.positive is not None for s in summaries):
-            if not (mine and not mine.shown):
-                part.not_charted += 1
-                continue
+        if not any(s.positive is not None for s in summaries) and not (mine and not mine.shown):
+            part.not_charted += 1  # no positive answer ("Does your child have SEND?") or no answers
+            continue
         shown_mine = mine is not None and mine.shown and mine.summary is not None and mine.summary.answered > 0
         shown_theirs = theirs is not None and theirs.shown and theirs.summary is not None and theirs.summary.answered > 0
         part.questions.append(QuestionRow(

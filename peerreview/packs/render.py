@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from flask import render_template
-from flask_babel import force_locale, gettext as _, ngettext
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from peerreview.core import clock, pdf

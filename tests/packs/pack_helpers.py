@@ -11,7 +11,13 @@ from sqlalchemy import select
 
 from peerreview.extensions import db
 from surveys import codes
-from surveys.models import Answer, QuestionnaireTemplate, RunSchool, SurveyResponse, SurveyRun
+from surveys.models import (
+    Answer,
+    QuestionnaireTemplate,
+    RunSchool,
+    SurveyResponse,
+    SurveyRun,
+)
 from surveys.questionnaires import install_builtin_templates
 
 
@@ -24,9 +30,10 @@ def _poppler(tool: str, data: bytes, *args: str) -> str:
         return out.stdout
 
 
-def pdf_text(data: bytes) -> str:
-    """The PDF's text with runs of white space made single spaces (lines wrap anywhere)."""
-    return " ".join(_poppler("pdftotext", data).split())
+def pdf_text(data: bytes, page: int | None = None) -> str:
+    """The PDF's text (or one page's) with runs of white space made single spaces (lines wrap anywhere)."""
+    pages = ("-f", str(page), "-l", str(page)) if page else ()
+    return " ".join(_poppler("pdftotext", data, *pages).split())
 
 
 def pdf_info(data: bytes) -> dict[str, str]:

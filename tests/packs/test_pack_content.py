@@ -14,9 +14,20 @@ from peerreview.extensions import db
 from peerreview.packs.content import gather
 from peerreview.packs.render import render_pack
 from peerreview.reviews.models import (
-    LineOfEnquiry, NextStep, ReportFinding, Review, ReviewReport, ReviewRound,
+    LineOfEnquiry,
+    NextStep,
+    ReportFinding,
+    Review,
+    ReviewReport,
+    ReviewRound,
 )
-from peerreview.visits.models import ChildFeedback, PupilVisit, VisitingSchool, VisitPrompt, VisitPupil
+from peerreview.visits.models import (
+    ChildFeedback,
+    PupilVisit,
+    VisitingSchool,
+    VisitPrompt,
+    VisitPupil,
+)
 from tests.packs.pack_helpers import staff_run
 
 TODAY = date(2027, 3, 1)
