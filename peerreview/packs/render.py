@@ -134,8 +134,8 @@ def survey_chart(part: SurveyPart, school_name: str) -> Markup | None:
         _("Question %(n)s: this school %(school)s, partnership %(partnership)s.", n=r.label, school=r.school.text,
           partnership=r.partnership.text) for r in rows)
     return charts.share_positive_chart(
-        _("Share positive per question: %(title)s", title=part.title), description, rows,
-        school_name, _("Partnership"))
+        _("Share positive per question: %(title)s. The same figures are in the table that follows.",
+          title=part.title), description, rows, school_name, _("Partnership"))
 
 
 def faces_chart(part: VisitPart) -> Markup | None:
@@ -146,7 +146,8 @@ def faces_chart(part: VisitPart) -> Markup | None:
     description = " ".join(
         _("Prompt %(n)s: %(happy)d happy, %(ok)d OK, %(sad)d sad.", n=label, happy=c["happy"], ok=c["ok"], sad=c["sad"])
         for label, c in rows)
-    return charts.faces_chart(_("Children's faces for each prompt"), description, rows, labels)
+    return charts.faces_chart(_("Children's faces for each prompt. The same figures are in the table that follows."),
+                              description, rows, labels)
 
 
 def page_footer_css(school_name: str) -> str:

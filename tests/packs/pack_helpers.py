@@ -96,3 +96,18 @@ def pdf_internal_links(data: bytes, page: int) -> list[int]:
 
     xml = _poppler("pdftohtml", data, "-xml", "-stdout", "-i", "-q", "-f", str(page), "-l", str(page))
     return [int(n) for n in re.findall(r'<a href="[^"#]*#(\d+)"', xml)]
+
+
+def pdf_objects(data: bytes) -> bytes:
+    """The PDF's streams inflated (object streams included), for looking into the structure tree."""
+    import re
+    import zlib
+
+    out = []
+    for match in re.finditer(rb"stream\r?\n", data):
+        end = data.find(b"endstream", match.end())
+        try:
+            out.append(zlib.decompress(data[match.end():end]))
+        except zlib.error:
+            continue
+    return b"\n".join(out)

@@ -23,6 +23,7 @@ from surveys.models import SurveyRun
 from surveys.results import Scope, run_results
 from tests.packs.pack_helpers import (
     pdf_images,
+    pdf_objects,
     pdf_info,
     pdf_internal_links,
     pdf_outline,
@@ -176,6 +177,12 @@ def test_the_demo_pack_is_tagged_with_bookmarks_and_a_contents_page_that_links(d
     assert {k: int(v) for k, v in numbers.items()} == {
         k: outline[k] for k in ("At a glance", "Peer review", "Method and anonymity")}
     assert f"Page 2 of {info['Pages']}" in demo.text
+    # Each chart is a tagged figure with a text alternative; tables have header cells.
+    structure = pdf_objects(demo.en)
+    for title in demo.surveys:
+        assert f"/Alt (Share positive per question: {title}.".encode() in structure
+    assert b"/Alt (Children's faces for each prompt." in structure
+    assert b"/TH" in structure and b"/Lang (en-GB)" in structure
 
 
 def test_the_demo_small_schools_pack_withholds_its_surveys(demo):
