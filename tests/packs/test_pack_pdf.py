@@ -23,9 +23,9 @@ from surveys.models import SurveyRun
 from surveys.results import Scope, run_results
 from tests.packs.pack_helpers import (
     pdf_images,
-    pdf_objects,
     pdf_info,
     pdf_internal_links,
+    pdf_objects,
     pdf_outline,
     pdf_text,
     staff_run,
