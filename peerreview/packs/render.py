@@ -91,6 +91,12 @@ def survey_withheld(part: SurveyPart) -> str:
              n=part.threshold)
 
 
+def survey_withheld_short(part: SurveyPart) -> str:
+    if part.withheld_reason == COMPLEMENT:
+        return _("withheld to protect a smaller group")
+    return _("withheld (fewer than %(n)d responses)", n=part.threshold)
+
+
 def step_status(step, today: date) -> str:
     status = step.status(today)
     if status == "done":
@@ -169,7 +175,8 @@ def _css_string(text: str) -> str:
 
 HELPERS = {
     "pct": pct, "points": points, "signed_points": signed_points, "source_label": source_label,
-    "audience_heading": audience_heading, "survey_withheld": survey_withheld, "step_status": step_status,
+    "audience_heading": audience_heading, "survey_withheld": survey_withheld,
+    "survey_withheld_short": survey_withheld_short, "step_status": step_status,
     "evidence_detail": evidence_detail, "feeling": feeling, "survey_chart": survey_chart,
     "faces_chart": faces_chart, "sentiment_label": sentiment_label, "estimate_labels": ESTIMATE_LABELS,
     "face_labels": FACE_LABELS, "like_labels": LIKE_LABELS, "css_string": _css_string,

@@ -36,6 +36,13 @@ def pdf_text(data: bytes, page: int | None = None) -> str:
     return " ".join(_poppler("pdftotext", data, *pages).split())
 
 
+def words_in_order(phrase: str, text: str) -> bool:
+    """Whether the phrase's words appear in the text in order, other words allowed between them:
+    pdftotext reads side-by-side boxes line by line, interleaving their words."""
+    words = iter(text.split())
+    return all(any(w == word for w in words) for word in phrase.split())
+
+
 def pdf_info(data: bytes) -> dict[str, str]:
     info = {}
     for line in _poppler("pdfinfo", data).splitlines():

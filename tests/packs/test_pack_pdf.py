@@ -29,6 +29,7 @@ from tests.packs.pack_helpers import (
     pdf_outline,
     pdf_text,
     staff_run,
+    words_in_order,
 )
 
 # A PNG of one pixel: what an image the fetcher did serve would embed.
@@ -238,6 +239,7 @@ def _pack(school, language="en") -> str:
 def test_nothing_from_a_school_below_the_threshold_reaches_any_pack(surveyed):
     text = _pack(surveyed.small)
     assert "Withheld (fewer than 5 responses)" in text
+    assert words_in_order("At a glance Staff survey: withheld (fewer than 5 responses)", text)
     assert "Zanzibar" not in text
     assert "My workload is manageable." not in text  # no question rows at all
     assert "0%" not in text and "(of 3)" not in text and "3 responses" not in text
@@ -248,6 +250,8 @@ def test_nothing_from_a_school_below_the_threshold_reaches_any_pack(surveyed):
 def test_a_school_withheld_to_protect_a_smaller_one_says_so_and_shows_nothing(surveyed):
     text = _pack(surveyed.medium)
     assert "Withheld to protect a smaller group" in text
+    assert words_in_order("At a glance Staff survey: withheld to protect a smaller group", text)
+    assert "fewer than 5" not in text.lower()  # it had more than 5: the page must not say otherwise
     assert "responses from this school" not in text
     assert "My workload is manageable." not in text
 
