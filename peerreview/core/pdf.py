@@ -16,6 +16,7 @@ page margin boxes (the page numbers) fall back to a serif.
 from __future__ import annotations
 
 import mimetypes
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -73,26 +74,22 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": media_type})
 
 
-_base_css: dict[int, CSS] = {}
-
-
-def _stylesheets(font_config: FontConfiguration) -> list[CSS]:
-    key = id(font_config)
-    if key not in _base_css:
-        _base_css.clear()
-        _base_css[key] = CSS(string=BASE_CSS, font_config=font_config)
-    return [_base_css[key]]
-
-
-_font_config: FontConfiguration | None = None
+_local = threading.local()  # pack workers may be threads: each keeps its own fonts and base CSS
 
 
 def font_config() -> FontConfiguration:
-    """One font configuration per process: building it is the slow part of a first render."""
-    global _font_config
-    if _font_config is None:
-        _font_config = FontConfiguration()
-    return _font_config
+    """One font configuration per thread: building it is the slow part of a first render."""
+    fonts = getattr(_local, "fonts", None)
+    if fonts is None:
+        fonts = _local.fonts = FontConfiguration()
+        _local.css = CSS(string=BASE_CSS, font_config=fonts)
+    return fonts
+
+
+def _base_stylesheets() -> list[CSS]:
+    """The fonts for the page margin boxes too (parsed once per thread, with ``font_config``)."""
+    font_config()
+    return [_local.css]
 
 
 def static_folder() -> Path:
@@ -107,7 +104,7 @@ def render_document(html: str, base_url: str = APP_ORIGIN, *, static: str | Path
     fetcher = fetcher or StaticOnlyFetcher(static or static_folder())
     fonts = font_config()
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.render(stylesheets=_stylesheets(fonts), font_config=fonts, **PDF_OPTIONS)
+    return document.render(stylesheets=_base_stylesheets(), font_config=fonts, **PDF_OPTIONS)
 
 
 def write_pdf(document) -> bytes:

@@ -106,6 +106,17 @@ def test_a_rendered_document_embeds_nothing_from_outside_static(static, tmp_path
     assert pdf_info(data)["Tagged"] == "yes"
 
 
+def test_documents_render_side_by_side_in_worker_threads(static):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def render(n: int) -> str:
+        return pdf_text(render_pdf(_page(f"<h1>Document {n}</h1>" + "<p>Some text.</p>" * 200), static=static))
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        texts = list(pool.map(render, range(6)))
+    assert [t.split()[:2] for t in texts] == [["Document", str(n)] for n in range(6)]
+
+
 # --- the demo school's pack ------------------------------------------------------------------
 
 
