@@ -83,9 +83,9 @@ def done_step(done: int, agreed: int) -> int | None:
 # The legend: for each kind of column, what each colour step means (lightest first).
 LEGEND = [
     (SHARE, _l("Share positive"), [_l("under 50%"), _l("50% to 69%"), _l("70% to 79%"), _l("80% to 89%"),
-                                   _l("90% or more")]),
+                                   _l("%(share)s or more", share="90%")]),
     (PREVALENCE, _l("Theme prevalence"), [_l("none"), _l("under 10%"), _l("10% to 19%"), _l("20% to 29%"),
-                                          _l("30% or more")]),
+                                          _l("%(share)s or more", share="30%")]),
     (STATUS, _l("Peer review"), [STATE_LABELS[s] for s in ("proposed", "confirmed", "in_progress", "submitted",
                                                            "agreed")]),
     (STEPS_DONE, _l("Next steps done"), [_l("none"), _l("under half"), _l("half or more"),
