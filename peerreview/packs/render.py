@@ -156,7 +156,7 @@ def faces_chart(part: VisitPart) -> Markup | None:
                               description, rows, labels)
 
 
-def page_footer_css(school_name: str) -> str:
+def page_footer_css() -> str:
     """CSS ``content`` values for the page footer, translated: "Page 3 of 12"."""
     marker_page, marker_pages = "\x00page\x00", "\x00pages\x00"
     text = _("Page %(page)s of %(pages)s", page=marker_page, pages=marker_pages)
@@ -169,8 +169,12 @@ def page_footer_css(school_name: str) -> str:
     return " ".join(pieces)
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+def _css_string(text: str) -> Markup:
+    """A CSS string for a <style> element: quotes and backslashes escaped, and <, > and & as CSS
+    escapes (HTML entities are not decoded inside <style>, and "</style>" must never appear)."""
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+               .replace("<", "\\3c ").replace(">", "\\3e ").replace("&", "\\26 "))
+    return Markup(f'"{escaped}"')
 
 
 HELPERS = {
@@ -187,7 +191,7 @@ HELPERS = {
 
 
 def pack_html(content: PackContent) -> str:
-    return render_template(TEMPLATE, pack=content, footer=Markup(page_footer_css(content.school.name)),
+    return render_template(TEMPLATE, pack=content, footer=Markup(page_footer_css()),
                            today=content.generated_on, **HELPERS)
 
 

@@ -276,6 +276,14 @@ def test_a_shown_school_gets_its_figures_and_the_partnership_without_the_withhel
     assert "Leaders support staff workload really well here." in text
 
 
+def test_a_school_name_with_quotes_and_markup_is_printed_as_written(world, monkeypatch):
+    monkeypatch.setattr("peerreview.core.clock.today", lambda: TODAY)
+    name = 'A&B "Oak" \\ <i>x</i></style>'
+    data = render_pack(world.school(world.partnership(), name), date(2026, 3, 2), TODAY, "en")
+    assert pdf_text(data, 1).count(name) >= 2  # the title and the school line on the cover
+    assert name in pdf_text(data, 2)  # the page footer (set in the stylesheet)
+
+
 def test_a_school_with_no_data_gets_a_short_pack_that_says_so(world, monkeypatch):
     monkeypatch.setattr("peerreview.core.clock.today", lambda: TODAY)
     school = world.school(world.partnership(), "Quiet Primary")
