@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -86,6 +87,13 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-pack-"))
+    try:
+        run(args, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args, folder: Path) -> None:
     os.environ["INSTANCE_PATH"] = str(folder)
     os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.db'}"
     import logging
