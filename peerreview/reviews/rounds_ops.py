@@ -13,6 +13,7 @@ import json
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -22,13 +23,27 @@ from sqlalchemy.exc import IntegrityError
 from peerreview.core import audit
 from peerreview.core.directory.models import Partnership, School
 from peerreview.extensions import db
-from peerreview.reviews import notify, pairing, workflow
+from peerreview.reviews import notify, workflow
 from peerreview.reviews.models import MAX_TEAM_SIZE, Review, ReviewRound, TeamMember
 from peerreview.reviews.problem import (
-    MAX_WINDOW_DAYS, RoundPicture, build_problem, placements, review_days, round_reviews,
+    MAX_WINDOW_DAYS,
+    RoundPicture,
+    build_problem,
+    placements,
+    review_days,
+    round_reviews,
 )
 from peerreview.reviews.rounds_messages import violation_text
-from peerreview.reviews.rules import Member, Placement, Violation, distance_km, violations
+from peerreview.reviews.rules import (
+    Member,
+    Placement,
+    Violation,
+    distance_km,
+    violations,
+)
+
+if TYPE_CHECKING:
+    from peerreview.reviews import pairing
 
 MAX_REVIEWS_PER_REVIEWER = 10
 MAX_DISTANCE_KM = 1000
@@ -176,6 +191,10 @@ def propose(review_round: ReviewRound, *, actor=None) -> pairing.Proposal:
     if review_round.status != "draft":
         raise RoundLocked()
     picture = build_problem(review_round)
+    # OR-Tools is loaded only when a round is proposed: about 50 MB that the web and pack
+    # worker processes otherwise never need.
+    from peerreview.reviews import pairing
+
     proposal = pairing.propose(picture.problem, time_limit_s=current_app.config["PAIRING_TIME_LIMIT_S"])
     reviews = round_reviews(review_round)
     ids = [r.id for r in reviews]
