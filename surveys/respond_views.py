@@ -32,6 +32,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from peerreview.core import clock
 from peerreview.core.i18n import character_count_texts
+from peerreview.core.private_pages import keep_private
 from peerreview.extensions import limiter
 from surveys import respond_queries as queries
 from surveys.questions import (
@@ -59,12 +60,7 @@ DEFAULT_RATE_LIMIT = "60 per minute"
 # --- every response from these pages ------------------------------------------------------
 
 
-@bp.after_request
-def _private(response):
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+bp.after_request(keep_private)
 
 
 # --- language -----------------------------------------------------------------------------

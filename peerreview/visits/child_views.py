@@ -18,13 +18,23 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, ngettext
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from peerreview.core import clock
+from peerreview.core.private_pages import keep_private
 from peerreview.extensions import limiter
 from peerreview.visits import child_form, child_ops
 from peerreview.visits import child_queries as queries
@@ -44,12 +54,7 @@ DEFAULT_POST_LIMIT = "60 per minute"
 # --- every response from these pages ------------------------------------------------------
 
 
-@bp.after_request
-def _private(response):
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+bp.after_request(keep_private)
 
 
 def _guess_limit() -> str:
