@@ -406,3 +406,11 @@ def test_a_prompt_without_welsh_is_shown_in_english_on_the_welsh_page(client, li
     client.get("/language/cy")
     html = body(client.get(form_url("anon")))
     assert live.visit.prompts[1].text_en in html
+
+
+@pytest.mark.parametrize("path", [f"/v/{CODE}", f"/v/{CODE}/form?pupil=anon", "/v/NOSUCH"])
+def test_child_pages_keep_the_code_out_of_referrers_caches_and_search(client, live, path):
+    response = client.get(path)
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "noindex" in response.headers["X-Robots-Tag"]
