@@ -34,3 +34,8 @@ babel = Babel()
 # No default limits: only the routes that ask (the open survey links) are limited. Counts
 # live in memory, per worker; nothing about who asked is ever written to the database.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a check constraint that keeps a column to a fixed set of codes."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

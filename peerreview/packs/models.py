@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.core.accounts.models import Person
 from peerreview.core.directory.models import School
-from peerreview.extensions import db
+from peerreview.extensions import db, one_of
 
 JOB_STATES = ("queued", "running", "done", "failed")
 ACTIVE_STATES = ("queued", "running")
@@ -25,18 +25,14 @@ PACK_LANGUAGES = ("en", "cy")
 MAX_ATTEMPTS = 2  # the first try and one retry
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-_ACTIVE = _in("status", ACTIVE_STATES)
+_ACTIVE = one_of("status", ACTIVE_STATES)
 
 
 class PackJob(db.Model):
     __tablename__ = "pack_job"
     __table_args__ = (
-        CheckConstraint(_in("status", JOB_STATES), name="status_known"),
-        CheckConstraint(_in("language", PACK_LANGUAGES), name="language_known"),
+        CheckConstraint(one_of("status", JOB_STATES), name="status_known"),
+        CheckConstraint(one_of("language", PACK_LANGUAGES), name="language_known"),
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_percent"),
         CheckConstraint("period_end >= period_start", name="period_in_order"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),

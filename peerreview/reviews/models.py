@@ -9,12 +9,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.core.accounts.models import Person
 from peerreview.core.directory.models import Partnership, School
-from peerreview.extensions import db
+from peerreview.extensions import db, one_of
 
 REVIEW_STATES = ("proposed", "confirmed", "in_progress", "submitted", "agreed")
 ROUND_STATES = ("draft", "published")
@@ -29,10 +38,6 @@ MAX_LINES_OF_ENQUIRY = 3
 MAX_TEAM_SIZE = 6
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class ReviewRound(db.Model):
     """A partnership's round of reviews, with the rules every team in it must keep."""
 
@@ -43,7 +48,7 @@ class ReviewRound(db.Model):
                         name="team_size_sane"),
         CheckConstraint("max_reviews_per_reviewer >= 1", name="reviewer_load_positive"),
         CheckConstraint("max_distance_km IS NULL OR max_distance_km > 0", name="distance_positive"),
-        CheckConstraint(_in("status", ROUND_STATES), name="status_known"),
+        CheckConstraint(one_of("status", ROUND_STATES), name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +80,7 @@ class Review(db.Model):
     __tablename__ = "review"
     __table_args__ = (
         UniqueConstraint("round_id", "host_school_id", name="uq_review_round_host"),
-        CheckConstraint(_in("status", REVIEW_STATES), name="status_known"),
+        CheckConstraint(one_of("status", REVIEW_STATES), name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,7 +209,7 @@ class RecordField(db.Model):
     __tablename__ = "record_field"
     __table_args__ = (
         UniqueConstraint("record_id", "line_id", "field", name="uq_record_field"),
-        CheckConstraint(_in("field", RECORD_FIELDS), name="field_known"),
+        CheckConstraint(one_of("field", RECORD_FIELDS), name="field_known"),
         CheckConstraint("version >= 1", name="version_positive"),
     )
 
@@ -225,7 +230,7 @@ class EvidenceEntry(db.Model):
     __tablename__ = "evidence_entry"
     __table_args__ = (
         UniqueConstraint("record_id", "client_id", name="uq_evidence_entry_client"),
-        CheckConstraint(f"activity IS NULL OR {_in('activity', ACTIVITIES)}", name="activity_known"),
+        CheckConstraint(f"activity IS NULL OR {one_of('activity', ACTIVITIES)}", name="activity_known"),
         CheckConstraint("version >= 1", name="version_positive"),
     )
 
@@ -287,7 +292,7 @@ class ReportFinding(db.Model):
     __tablename__ = "report_finding"
     __table_args__ = (
         UniqueConstraint("report_id", "line_id", name="uq_report_finding_line"),
-        CheckConstraint(f"estimate IS NULL OR {_in('estimate', ESTIMATES)}", name="estimate_known"),
+        CheckConstraint(f"estimate IS NULL OR {one_of('estimate', ESTIMATES)}", name="estimate_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.core.accounts.models import Person
 from peerreview.core.directory.models import Partnership, School
-from peerreview.extensions import db
+from peerreview.extensions import db, one_of
 
 VISIT_STATES = ("planned", "open", "closed")
 # Year groups as schools name them: Reception is 0, then Years 1 to 13.
@@ -24,16 +32,12 @@ MIN_PROMPTS, MAX_PROMPTS = 3, 6
 LIKE_ANSWERS = ("yes", "maybe", "no")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class PupilVisit(db.Model):
     """A visit by a council of pupils to a host school, on the focus its head chose."""
 
     __tablename__ = "pupil_visit"
     __table_args__ = (
-        CheckConstraint(_in("status", VISIT_STATES), name="status_known"),
+        CheckConstraint(one_of("status", VISIT_STATES), name="status_known"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 
@@ -155,7 +159,7 @@ class ChildFeedback(db.Model):
     __tablename__ = "child_feedback"
     __table_args__ = (
         UniqueConstraint("visit_id", "pupil_id", name="uq_child_feedback_pupil"),
-        CheckConstraint(f"like_at_school IS NULL OR {_in('like_at_school', LIKE_ANSWERS)}", name="like_known"),
+        CheckConstraint(f"like_at_school IS NULL OR {one_of('like_at_school', LIKE_ANSWERS)}", name="like_known"),
         CheckConstraint("language IN ('en', 'cy')", name="language_known"),
     )
 
